@@ -1,0 +1,95 @@
+import type { Money } from '../money.js';
+import type { Seat, Seating } from '../seat.js';
+
+/** Why a booking was cancelled. */
+export type CancellationReason = 'user' | 'screening_cancelled' | 'payment_failed';
+
+/** Events of a screening stream (`screening-<id>`); bookings live inside it. */
+export type ScreeningEvent =
+  | {
+      readonly type: 'ScreeningScheduled';
+      readonly data: {
+        readonly screeningId: string;
+        readonly placeId: string;
+        readonly hostId: string;
+        readonly filmId: string;
+        readonly startsAt: string;
+        readonly endsAt: string;
+        readonly price: Money;
+        readonly seating: Seating;
+        readonly scheduledAt: string;
+      };
+    }
+  | {
+      readonly type: 'ScreeningCancelled';
+      readonly data: {
+        readonly screeningId: string;
+        readonly reason: string | null;
+        readonly cancelledAt: string;
+      };
+    }
+  | {
+      /** A booking is created PENDING: its seats are held until `expiresAt`. */
+      readonly type: 'SeatsHeld';
+      readonly data: {
+        readonly screeningId: string;
+        readonly bookingId: string;
+        readonly userId: string;
+        readonly seats: readonly Seat[];
+        readonly quantity: number;
+        readonly amount: Money;
+        readonly heldAt: string;
+        readonly expiresAt: string;
+      };
+    }
+  | {
+      readonly type: 'BookingConfirmed';
+      readonly data: {
+        readonly screeningId: string;
+        readonly bookingId: string;
+        /** The payment that settled it; null for a free screening. */
+        readonly paymentId: string | null;
+        readonly confirmedAt: string;
+      };
+    }
+  | {
+      readonly type: 'BookingExpired';
+      readonly data: {
+        readonly screeningId: string;
+        readonly bookingId: string;
+        readonly expiredAt: string;
+      };
+    }
+  | {
+      readonly type: 'BookingCancelled';
+      readonly data: {
+        readonly screeningId: string;
+        readonly bookingId: string;
+        readonly reason: CancellationReason;
+        /** The payment to refund, when the booking had been paid. */
+        readonly refundPaymentId: string | null;
+        readonly cancelledAt: string;
+      };
+    }
+  | {
+      /** A payment arrived for a booking that is no longer live: it must be refunded. */
+      readonly type: 'LatePaymentRejected';
+      readonly data: {
+        readonly screeningId: string;
+        readonly bookingId: string;
+        readonly paymentId: string;
+        readonly rejectedAt: string;
+      };
+    };
+
+export type ScreeningEventType = ScreeningEvent['type'];
+
+export const screeningEventTypes: readonly ScreeningEventType[] = [
+  'ScreeningScheduled',
+  'ScreeningCancelled',
+  'SeatsHeld',
+  'BookingConfirmed',
+  'BookingExpired',
+  'BookingCancelled',
+  'LatePaymentRejected',
+];
