@@ -1,0 +1,37 @@
+import type { PlaceCommand, PlaceEvent, PlaceState } from '../domain/place/index.js';
+import { placeDecider } from '../domain/place/index.js';
+import type {
+  ScreeningCommand,
+  ScreeningEvent,
+  ScreeningState,
+} from '../domain/screening/index.js';
+import { screeningDecider } from '../domain/screening/index.js';
+import type { EventStore } from '../eventstore/event-store.js';
+import { DeciderHandler, type DeciderHandlerOptions } from './decider-handler.js';
+
+/** Everything command handlers need: the store, the two aggregates' handlers and the clock. */
+export interface CommandContext {
+  readonly places: DeciderHandler<PlaceCommand, PlaceEvent, PlaceState>;
+  readonly screenings: DeciderHandler<ScreeningCommand, ScreeningEvent, ScreeningState>;
+  readonly now: () => Date;
+  /** How long an unpaid hold lasts. */
+  readonly holdSeconds: number;
+}
+
+export interface CommandContextOptions extends DeciderHandlerOptions {
+  readonly now?: () => Date;
+  readonly holdSeconds?: number;
+}
+
+/** Builds the handlers of one process; several contexts on one store act like several servers. */
+export function createCommandContext(
+  store: EventStore,
+  options: CommandContextOptions = {},
+): CommandContext {
+  return {
+    places: new DeciderHandler(store, placeDecider, options),
+    screenings: new DeciderHandler(store, screeningDecider, options),
+    now: options.now ?? (() => new Date()),
+    holdSeconds: options.holdSeconds ?? 900,
+  };
+}

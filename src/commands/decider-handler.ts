@@ -1,0 +1,161 @@
+import { LRUCache } from 'lru-cache';
+import { type Decider, type DomainEvent, fold } from '../domain/decider.js';
+import { WrongExpectedRevision } from '../eventstore/errors.js';
+import type { EventStore, NewEvent } from '../eventstore/event-store.js';
+import { ConcurrencyConflict, VersionMismatch } from './errors.js';
+import { type CommandMetadata, toDomainEvent, toNewEvents } from './event-envelope.js';
+import { backoff, defaultRetryPolicy, type RetryPolicy } from './retry-policy.js';
+import { type Outcome, StreamQueue } from './stream-queue.js';
+
+/** A stream's folded state as of one revision; positions are opaque store positions. */
+interface StreamSnapshot<S> {
+  readonly state: S;
+  readonly revision: bigint | null;
+  readonly position: string | undefined;
+}
+
+/** What a handled command produced. */
+export interface CommandResult<E, S> {
+  /** The events this command appended; empty for a no-op. */
+  readonly events: readonly E[];
+  /** The aggregate state right after this command's events. */
+  readonly state: S;
+  /** Stream revision after this command (the resource version), null if the stream is empty. */
+  readonly revision: bigint | null;
+  /** Global position to wait for before reading this command's effects. */
+  readonly position: string | undefined;
+}
+
+interface Queued<C> {
+  readonly command: C;
+  readonly metadata: CommandMetadata;
+  readonly expectedVersion: bigint | undefined;
+}
+
+export interface HandleOptions {
+  readonly metadata: CommandMetadata;
+  /** `If-Match`: refuse unless the stream is at exactly this revision. */
+  readonly expectedVersion?: bigint;
+}
+
+export interface DeciderHandlerOptions {
+  readonly retry?: RetryPolicy;
+  /** How many recently used streams keep their state in memory. */
+  readonly cacheSize?: number;
+  readonly maxBatch?: number;
+}
+
+/**
+ * Runs commands of one aggregate type: load (or take the cached state), decide, append with
+ * the expected revision, and on a conflict catch up and decide again, a bounded number of times.
+ */
+export class DeciderHandler<C, E extends DomainEvent, S> {
+  private readonly cache: LRUCache<string, StreamSnapshot<S>>;
+  private readonly queue: StreamQueue<Queued<C>, CommandResult<E, S>>;
+  private readonly retry: RetryPolicy;
+
+  constructor(
+    private readonly store: EventStore,
+    private readonly decider: Decider<C, E, S>,
+    options: DeciderHandlerOptions = {},
+  ) {
+    this.retry = options.retry ?? defaultRetryPolicy;
+    this.cache = new LRUCache({ max: options.cacheSize ?? 10_000 });
+    this.queue = new StreamQueue((id, items) => this.processBatch(id, items), options.maxBatch);
+  }
+
+  /** Handles a command on `<category>-<id>`. Refusals reject with a DomainError. */
+  handle(id: string, command: C, options: HandleOptions): Promise<CommandResult<E, S>> {
+    const { metadata, expectedVersion } = options;
+    return this.queue.enqueue(this.streamId(id), { command, metadata, expectedVersion });
+  }
+
+  /** The current state of a stream, read through the cache and caught up with the store. */
+  async load(id: string): Promise<{ state: S; revision: bigint | null }> {
+    const streamId = this.streamId(id);
+    const snapshot = await this.catchUp(streamId, this.cache.get(streamId));
+    return { state: snapshot.state, revision: snapshot.revision };
+  }
+
+  streamId(id: string): string {
+    return `${this.decider.category}-${id}`;
+  }
+
+  private async processBatch(
+    streamId: string,
+    items: readonly Queued<C>[],
+  ): Promise<Outcome<CommandResult<E, S>>[]> {
+    let snapshot = this.cache.get(streamId) ?? (await this.catchUp(streamId, undefined));
+    for (let attempt = 1; ; attempt++) {
+      const { outcomes, toAppend, state, revision } = this.decideBatch(snapshot, items);
+      if (toAppend.length === 0) {
+        // Refusals and no-ops must not rest on a stale cache: only answer if nothing moved.
+        const fresh = await this.catchUp(streamId, snapshot);
+        if (fresh.revision === snapshot.revision)
+          return outcomes.map((o) => withPosition(o, fresh.position));
+        snapshot = fresh;
+      } else {
+        try {
+          const expectedRevision = snapshot.revision ?? 'no_stream';
+          const result = await this.store.append(streamId, toAppend, { expectedRevision });
+          this.cache.set(streamId, { state, revision: revision, position: result.position });
+          return outcomes.map((o) => withPosition(o, result.position));
+        } catch (error) {
+          if (!(error instanceof WrongExpectedRevision)) throw error;
+          this.cache.delete(streamId);
+          snapshot = await this.catchUp(streamId, snapshot);
+        }
+      }
+      if (attempt >= this.retry.maxAttempts) throw new ConcurrencyConflict(streamId, attempt);
+      await backoff(this.retry, attempt);
+    }
+  }
+
+  /** Decides every queued command against the state the previous ones left behind. */
+  private decideBatch(snapshot: StreamSnapshot<S>, items: readonly Queued<C>[]) {
+    let { state, revision } = snapshot;
+    const toAppend: NewEvent[] = [];
+    const outcomes: Outcome<CommandResult<E, S>>[] = items.map((item) => {
+      try {
+        if (item.expectedVersion !== undefined && item.expectedVersion !== revision) {
+          throw new VersionMismatch(item.expectedVersion, revision);
+        }
+        const events = this.decider.decide(item.command, state);
+        state = events.reduce((s, e) => this.decider.evolve(s, e), state);
+        if (events.length > 0) revision = (revision ?? -1n) + BigInt(events.length);
+        toAppend.push(...toNewEvents(events, item.metadata));
+        return { ok: true, value: { events, state, revision, position: undefined } };
+      } catch (error) {
+        // Refusals (and bugs) settle only their own command; the rest of the batch goes on.
+        return { ok: false, error };
+      }
+    });
+    return { outcomes, toAppend, state, revision };
+  }
+
+  /** Brings a snapshot up to the stream's latest revision (or loads it from scratch). */
+  private async catchUp(
+    streamId: string,
+    from: StreamSnapshot<S> | undefined,
+  ): Promise<StreamSnapshot<S>> {
+    const start = from?.revision == null ? 0n : from.revision + 1n;
+    const { events, revision } = await this.store.read(streamId, { from: start });
+    if (from && events.length === 0 && revision === from.revision) return from;
+    const state = fold(
+      this.decider,
+      events.map(toDomainEvent),
+      from?.state ?? this.decider.initialState,
+    );
+    const last = events.at(-1);
+    const snapshot = { state, revision, position: last ? last.position : from?.position };
+    this.cache.set(streamId, snapshot);
+    return snapshot;
+  }
+}
+
+function withPosition<R extends { position: string | undefined }>(
+  outcome: Outcome<R>,
+  position: string | undefined,
+): Outcome<R> {
+  return outcome.ok ? { ok: true, value: { ...outcome.value, position } } : outcome;
+}
