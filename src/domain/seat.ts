@@ -19,6 +19,13 @@ export function capacityOf(seating: Seating): number {
   return seating.kind === 'general' ? seating.capacity : seating.rows * seating.seatsPerRow;
 }
 
+/** Whether a seating plan is whole and has at least one place. */
+export function isValidSeating(seating: Seating): boolean {
+  const counts =
+    seating.kind === 'general' ? [seating.capacity] : [seating.rows, seating.seatsPerRow];
+  return counts.every((n) => Number.isInteger(n) && n >= 1);
+}
+
 /** Whether the seat exists in an assigned seating plan. */
 export function isSeatInPlan(seat: Seat, seating: Seating): boolean {
   return (

@@ -1,5 +1,5 @@
 import { assertNever, refuse } from '../errors.js';
-import { capacityOf } from '../seat.js';
+import { isValidSeating } from '../seat.js';
 import { decideHold } from './hold-seats.js';
 import type { ScreeningCommand } from './screening-commands.js';
 import type { ScreeningEvent } from './screening-events.js';
@@ -59,9 +59,11 @@ function schedule(command: Command<'ScheduleScreening'>, state: ScreeningState):
       'the price must be a non-negative whole number of minor units',
     );
   }
-  const capacity = capacityOf(command.seating);
-  if (!Number.isInteger(capacity) || capacity < 1) {
-    return refuse('invalid_screening', 'a screening needs at least one place');
+  if (!isValidSeating(command.seating)) {
+    return refuse(
+      'invalid_screening',
+      'seating needs whole positive numbers of places, rows and seats',
+    );
   }
   const { screeningId, placeId, hostId, filmId, price, seating } = command;
   return [
