@@ -1,0 +1,151 @@
+import { WrongExpectedRevision } from './errors.js';
+import type { AppendResult, ExpectedRevision, NewEvent } from './event-store.js';
+import { formatPosition, START } from './postgres-position.js';
+import { EVENTS_CHANNEL } from './postgres-schema.js';
+import type { SqlClient } from './sql-client.js';
+
+type RevisionRow = { revision: string };
+type AppendedRow = { revision: string; tx_id: string; global_position: string };
+
+// Each claim is one statement that checks the expected revision and locks the stream row, so
+// a concurrent append with the same expectation waits for us and then finds no matching row.
+const CLAIM = {
+  no_stream: `INSERT INTO streams (stream_id, revision) VALUES ($1, $2::bigint - 1)
+    ON CONFLICT (stream_id) DO NOTHING RETURNING revision::text AS revision`,
+  stream_exists: `UPDATE streams SET revision = revision + $2::bigint, updated_at = now()
+    WHERE stream_id = $1 RETURNING revision::text AS revision`,
+  any: `INSERT INTO streams (stream_id, revision) VALUES ($1, $2::bigint - 1)
+    ON CONFLICT (stream_id) DO UPDATE SET revision = streams.revision + $2::bigint, updated_at = now()
+    RETURNING revision::text AS revision`,
+  exact: `UPDATE streams SET revision = $3::bigint + $2::bigint, updated_at = now()
+    WHERE stream_id = $1 AND revision = $3::bigint RETURNING revision::text AS revision`,
+} as const;
+
+// ORDER BY ord makes the identity values follow the revisions within one append.
+const INSERT_EVENTS = `INSERT INTO events (stream_id, revision, event_id, type, data, metadata)
+  SELECT $1, $2::bigint + e.ord - 1, e.id::uuid, e.type, e.data::jsonb, e.metadata::jsonb
+  FROM unnest($3::text[], $4::text[], $5::text[], $6::text[])
+    WITH ORDINALITY AS e(id, type, data, metadata, ord)
+  ORDER BY e.ord
+  RETURNING revision::text AS revision, tx_id::text AS tx_id,
+    global_position::text AS global_position`;
+
+/** Appends events under the expected-revision rule, idempotently for already appended ids. */
+export async function appendEvents(
+  client: SqlClient,
+  streamId: string,
+  events: readonly NewEvent[],
+  expected: ExpectedRevision,
+): Promise<AppendResult> {
+  if (events.length === 0) return checkRevision(client, streamId, expected);
+  let result: AppendResult | undefined;
+  try {
+    result = await client.transaction((tx) => insertEvents(tx, streamId, events, expected));
+  } catch (error) {
+    // A race lost on a unique key (same event ids appended concurrently) is a revision conflict.
+    if (!isConflict(error)) throw error;
+  }
+  return result ?? resolveConflict(client, streamId, events, expected);
+}
+
+async function insertEvents(
+  tx: SqlClient,
+  streamId: string,
+  events: readonly NewEvent[],
+  expected: ExpectedRevision,
+): Promise<AppendResult | undefined> {
+  const count = BigInt(events.length);
+  const claimed = await tx.query<RevisionRow>(
+    typeof expected === 'bigint' ? CLAIM.exact : CLAIM[expected],
+    // Bigints travel as text: the two drivers serialise them differently.
+    typeof expected === 'bigint' ? [streamId, `${count}`, `${expected}`] : [streamId, `${count}`],
+  );
+  const lastRow = claimed.rows[0];
+  if (lastRow === undefined) return undefined;
+  const last = BigInt(lastRow.revision);
+  const { rows } = await tx.query<AppendedRow>(INSERT_EVENTS, [
+    streamId,
+    `${last - count + 1n}`,
+    events.map((event) => event.id),
+    events.map((event) => event.type),
+    events.map((event) => JSON.stringify(event.data)),
+    events.map((event) => JSON.stringify(event.metadata)),
+  ]);
+  await tx.query("SELECT pg_notify($1, '')", [EVENTS_CHANNEL]);
+  const appended = rows.find((row) => BigInt(row.revision) === last)!;
+  return { nextRevision: last, position: formatPosition(appended.tx_id, appended.global_position) };
+}
+
+/** After a failed claim: the original result if these exact events are there, else the error. */
+async function resolveConflict(
+  client: SqlClient,
+  streamId: string,
+  events: readonly NewEvent[],
+  expected: ExpectedRevision,
+): Promise<AppendResult> {
+  const { rows } = await client.query<AppendedRow & { event_id: string }>(
+    `SELECT event_id::text AS event_id, revision::text AS revision, tx_id::text AS tx_id,
+      global_position::text AS global_position
+    FROM events WHERE stream_id = $1 AND event_id = ANY($2::text[]::uuid[])`,
+    [streamId, events.map((event) => event.id)],
+  );
+  const byId = new Map(rows.map((row) => [row.event_id, row]));
+  const found = events.map((event) => byId.get(event.id.toLowerCase()));
+  const first = found[0];
+  const isRetry =
+    first !== undefined &&
+    found.every(
+      (row, i) => row !== undefined && BigInt(row.revision) === BigInt(first.revision) + BigInt(i),
+    );
+  if (isRetry) {
+    const last = found.at(-1)!;
+    return {
+      nextRevision: BigInt(last.revision),
+      position: formatPosition(last.tx_id, last.global_position),
+    };
+  }
+  const current = await client.query<RevisionRow>(
+    'SELECT revision::text AS revision FROM streams WHERE stream_id = $1',
+    [streamId],
+  );
+  const actual = current.rows[0] === undefined ? null : BigInt(current.rows[0].revision);
+  throw new WrongExpectedRevision(streamId, expected, actual);
+}
+
+/** An empty append writes nothing: it checks the revision and reports the stream's last event. */
+async function checkRevision(
+  client: SqlClient,
+  streamId: string,
+  expected: ExpectedRevision,
+): Promise<AppendResult> {
+  const { rows } = await client.query<AppendedRow>(
+    `SELECT s.revision::text AS revision, e.tx_id::text AS tx_id,
+      e.global_position::text AS global_position
+    FROM streams s JOIN events e ON e.stream_id = s.stream_id AND e.revision = s.revision
+    WHERE s.stream_id = $1`,
+    [streamId],
+  );
+  const row = rows[0];
+  const actual = row === undefined ? null : BigInt(row.revision);
+  if (!matches(expected, actual)) throw new WrongExpectedRevision(streamId, expected, actual);
+  if (row === undefined) {
+    return { nextRevision: -1n, position: formatPosition(START.txId, START.globalPosition) };
+  }
+  return {
+    nextRevision: BigInt(row.revision),
+    position: formatPosition(row.tx_id, row.global_position),
+  };
+}
+
+function matches(expected: ExpectedRevision, actual: bigint | null): boolean {
+  if (expected === 'any') return true;
+  if (expected === 'no_stream') return actual === null;
+  if (expected === 'stream_exists') return actual !== null;
+  return actual === expected;
+}
+
+function isConflict(error: unknown): boolean {
+  if (typeof error !== 'object' || error === null || !('code' in error)) return false;
+  // 23505 unique_violation, 40001 serialization_failure (stricter isolation than the default).
+  return error.code === '23505' || error.code === '40001';
+}
