@@ -1,0 +1,49 @@
+import { z } from 'zod';
+
+const optionalUrl = z
+  .string()
+  .trim()
+  .transform((v) => (v === '' ? undefined : v))
+  .optional();
+
+const configSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65_535).default(3000),
+  HOST: z.string().default('0.0.0.0'),
+  /** Unset: the embedded PGlite database in DATA_DIR. */
+  DATABASE_URL: optionalUrl,
+  /** Schema for events and read models on DATABASE_URL (default: the server's search_path). */
+  DATABASE_SCHEMA: z
+    .string()
+    .regex(/^[a-z_][a-z0-9_]{0,62}$/, 'a lower-case SQL identifier')
+    .optional(),
+  DATA_DIR: z.string().default('./data'),
+  /** `esdb://…`: events go to EventStoreDB; unset: the PostgreSQL/PGlite store. */
+  EVENTSTORE_URL: optionalUrl,
+  /** Unset: notifications fan out in-process (one node). */
+  REDIS_URL: optionalUrl,
+  JWT_SECRET: z.string().min(32, 'JWT_SECRET must be at least 32 characters').optional(),
+  HOLD_TTL: z.coerce.number().int().min(1).default(900),
+  BILLING: z.enum(['simulated', 'stripe']).default('simulated'),
+  STRIPE_SECRET_KEY: z.string().optional(),
+  STRIPE_WEBHOOK_SECRET: z.string().optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  RATE_LIMIT: z.enum(['on', 'off']).default('on'),
+  /** Which parts run in this process: the API, the projector and reactors, or both. */
+  ROLE: z.enum(['all', 'serve', 'project']).default('all'),
+});
+
+/** Validated configuration from the environment. */
+export type Config = z.infer<typeof configSchema>;
+
+/** Reads and validates the environment; throws a readable error listing every bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = configSchema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    throw new Error(`invalid configuration: ${problems}`);
+  }
+  if (parsed.data.BILLING === 'stripe' && !parsed.data.STRIPE_SECRET_KEY) {
+    throw new Error('invalid configuration: BILLING=stripe needs STRIPE_SECRET_KEY');
+  }
+  return parsed.data;
+}
