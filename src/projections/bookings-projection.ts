@@ -26,11 +26,19 @@ export const bookingsProjection: Projection = {
       case 'BookingCancelled':
         await setStatus(tx, event.data.bookingId, 'CANCELLED', event.data.cancelledAt);
         return;
+      case 'PaymentRequested':
+        await tx
+          .updateTable('bookings')
+          .set({ payment: JSON.stringify(event.data.payment), updated_at: event.data.requestedAt })
+          .where('id', '=', event.data.bookingId)
+          .execute();
+        return;
       case 'ScreeningScheduled':
       case 'ScreeningCancelled':
       case 'LatePaymentRejected':
-        // Cancelling a screening appends one BookingCancelled per live booking; refunds of
-        // late payments belong to billing.
+      case 'PaymentRefunded':
+        // Cancelling a screening appends one BookingCancelled per live booking; refunds
+        // belong to billing and the notifications inbox.
         return;
       default: {
         const _: never = event;

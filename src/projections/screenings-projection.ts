@@ -34,6 +34,8 @@ export const screeningsProjection: Projection = {
       }
       case 'BookingConfirmed':
       case 'LatePaymentRejected':
+      case 'PaymentRequested':
+      case 'PaymentRefunded':
         await update(tx, event.data.screeningId, version, 0);
         return;
       default: {

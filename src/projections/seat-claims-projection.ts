@@ -42,6 +42,8 @@ export const seatClaimsProjection: Projection = {
       case 'ScreeningScheduled':
       case 'ScreeningCancelled':
       case 'LatePaymentRejected':
+      case 'PaymentRequested':
+      case 'PaymentRefunded':
         return;
       default: {
         const _: never = event;

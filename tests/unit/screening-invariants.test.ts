@@ -210,6 +210,10 @@ function replayBookings(events: readonly ScreeningEvent[]): Map<string, ModelBoo
       case 'BookingCancelled':
         move(event.data.bookingId, ['PENDING', 'CONFIRMED'], 'CANCELLED');
         break;
+      case 'PaymentRequested':
+      case 'PaymentRefunded':
+        // Payment bookkeeping: no change of status or seats.
+        break;
       case 'LatePaymentRejected': {
         const booking = bookings.get(event.data.bookingId);
         if (!booking || booking.status === 'PENDING')

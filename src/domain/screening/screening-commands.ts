@@ -1,5 +1,6 @@
 import type { Money } from '../money.js';
 import type { Seat, Seating } from '../seat.js';
+import type { Payment } from './screening-events.js';
 
 /** Commands on a screening. Time and new ids arrive on the command. */
 export type ScreeningCommand =
@@ -52,6 +53,23 @@ export type ScreeningCommand =
       readonly type: 'ExpireBooking';
       readonly screeningId: string;
       readonly bookingId: string;
+      readonly now: Date;
+    }
+  | {
+      /** Billing opened a payment for the booking (no-op once recorded). */
+      readonly type: 'RequestPayment';
+      readonly screeningId: string;
+      readonly bookingId: string;
+      readonly payment: Payment;
+      readonly now: Date;
+    }
+  | {
+      /** Billing refunded a payment of the booking (no-op once recorded). */
+      readonly type: 'RecordRefund';
+      readonly screeningId: string;
+      readonly bookingId: string;
+      readonly paymentId: string;
+      readonly refundId: string;
       readonly now: Date;
     }
   | {

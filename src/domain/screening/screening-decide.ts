@@ -38,6 +38,10 @@ export function decideScreening(
       return expire(command, requireScreening(state, command.screeningId));
     case 'CancelBooking':
       return cancelBooking(command, requireScreening(state, command.screeningId));
+    case 'RequestPayment':
+      return requestPayment(command, requireScreening(state, command.screeningId));
+    case 'RecordRefund':
+      return recordRefund(command, requireScreening(state, command.screeningId));
     default:
       return assertNever(command);
   }
@@ -158,6 +162,44 @@ function cancelBooking(
     return refuse('booking_not_cancellable', 'the screening has already started');
   }
   return [cancellation(state.screeningId, booking, 'user', command.now)];
+}
+
+function requestPayment(
+  command: Command<'RequestPayment'>,
+  state: ScheduledScreening,
+): ScreeningEvent[] {
+  const booking = requireBooking(state, command.bookingId);
+  // Once opened, the payment stays; a booking that ended meanwhile needs none.
+  if (booking.payment !== null || booking.status !== 'PENDING') return [];
+  const { screeningId, bookingId, payment } = command;
+  return [
+    {
+      type: 'PaymentRequested',
+      data: { screeningId, bookingId, payment, requestedAt: command.now.toISOString() },
+    },
+  ];
+}
+
+function recordRefund(
+  command: Command<'RecordRefund'>,
+  state: ScheduledScreening,
+): ScreeningEvent[] {
+  const booking = requireBooking(state, command.bookingId);
+  if (booking.refundedPaymentIds.includes(command.paymentId)) return [];
+  const { screeningId, bookingId, paymentId, refundId } = command;
+  return [
+    {
+      type: 'PaymentRefunded',
+      data: {
+        screeningId,
+        bookingId,
+        paymentId,
+        refundId,
+        amount: booking.amount,
+        refundedAt: command.now.toISOString(),
+      },
+    },
+  ];
 }
 
 function cancellation(

@@ -1,6 +1,14 @@
 import type { Money } from '../money.js';
 import type { Seat, Seating } from '../seat.js';
 
+/** A payment opened with a billing provider for one booking. */
+export interface Payment {
+  readonly provider: 'simulated' | 'stripe';
+  readonly paymentId: string;
+  readonly checkoutUrl: string | null;
+  readonly clientSecret: string | null;
+}
+
 /** Why a booking was cancelled. */
 export type CancellationReason = 'user' | 'screening_cancelled' | 'payment_failed';
 
@@ -72,6 +80,28 @@ export type ScreeningEvent =
       };
     }
   | {
+      /** The billing provider opened a payment for a pending booking. */
+      readonly type: 'PaymentRequested';
+      readonly data: {
+        readonly screeningId: string;
+        readonly bookingId: string;
+        readonly payment: Payment;
+        readonly requestedAt: string;
+      };
+    }
+  | {
+      /** Money went back to the payer (cancelled paid booking, or a late payment). */
+      readonly type: 'PaymentRefunded';
+      readonly data: {
+        readonly screeningId: string;
+        readonly bookingId: string;
+        readonly paymentId: string;
+        readonly refundId: string;
+        readonly amount: Money;
+        readonly refundedAt: string;
+      };
+    }
+  | {
       /** A payment arrived for a booking that is no longer live: it must be refunded. */
       readonly type: 'LatePaymentRejected';
       readonly data: {
@@ -92,4 +122,6 @@ export const screeningEventTypes: readonly ScreeningEventType[] = [
   'BookingExpired',
   'BookingCancelled',
   'LatePaymentRejected',
+  'PaymentRequested',
+  'PaymentRefunded',
 ];

@@ -2,7 +2,7 @@ import { Map as ImmutableMap } from 'immutable';
 import { assertNever } from '../errors.js';
 import type { Money } from '../money.js';
 import { type Seat, type Seating, seatKey } from '../seat.js';
-import type { ScreeningEvent } from './screening-events.js';
+import type { Payment, ScreeningEvent } from './screening-events.js';
 
 export type BookingStatus = 'PENDING' | 'CONFIRMED' | 'CANCELLED' | 'EXPIRED';
 
@@ -18,6 +18,9 @@ export interface BookingState {
   readonly paymentId: string | null;
   /** Payments already rejected as late, so a redelivered one is not refunded twice. */
   readonly rejectedPaymentIds: readonly string[];
+  /** The payment billing opened for this booking, once it has. */
+  readonly payment: Payment | null;
+  readonly refundedPaymentIds: readonly string[];
 }
 
 export interface ScheduledScreening {
@@ -76,6 +79,8 @@ export function evolveScreening(state: ScreeningState, event: ScreeningEvent): S
         expiresAt,
         paymentId: null,
         rejectedPaymentIds: [],
+        payment: null,
+        refundedPaymentIds: [],
       };
       const seatOwners = state.seatOwners.withMutations((owners) => {
         for (const seat of seats) owners.set(seatKey(seat), bookingId);
@@ -101,6 +106,16 @@ export function evolveScreening(state: ScreeningState, event: ScreeningEvent): S
       return updateBooking(state, event.data.bookingId, (b) => ({
         ...b,
         rejectedPaymentIds: [...b.rejectedPaymentIds, event.data.paymentId],
+      }));
+    case 'PaymentRequested':
+      return updateBooking(state, event.data.bookingId, (b) => ({
+        ...b,
+        payment: event.data.payment,
+      }));
+    case 'PaymentRefunded':
+      return updateBooking(state, event.data.bookingId, (b) => ({
+        ...b,
+        refundedPaymentIds: [...b.refundedPaymentIds, event.data.paymentId],
       }));
     default:
       return assertNever(event);
