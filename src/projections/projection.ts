@@ -7,5 +7,11 @@ import type { Tx } from './db/database.js';
  */
 export interface Projection {
   readonly name: string;
-  apply(tx: Tx, event: RecordedEvent): Promise<void>;
+  apply(tx: Tx, event: RecordedEvent, context: ProjectionContext): Promise<void>;
+}
+
+/** What a projection may ask of the batch it runs in. */
+export interface ProjectionContext {
+  /** Runs `effect` once the batch has committed (e.g. push what was written); never before. */
+  afterCommit(effect: () => void): void;
 }

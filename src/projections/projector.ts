@@ -148,7 +148,10 @@ export class Projector {
   /** Applies a batch with the checkpoint; returns the new checkpoint, or 'reset' if moved back. */
   async #apply(at: string | undefined, batch: readonly RecordedEvent[]) {
     const { db, name, store, projections } = this.#options;
+    const effects: (() => void)[] = [];
+    const context = { afterCommit: (effect: () => void) => effects.push(effect) };
     const outcome = await db.transaction().execute(async (tx) => {
+      effects.length = 0;
       const saved = await lockCheckpoint(tx, name);
       if (this.#movedBack(at, saved)) return 'reset';
       // Ahead: another instance committed some of these (a lost lock, a race at takeover).
@@ -157,17 +160,27 @@ export class Projector {
           ? batch
           : batch.filter((event) => store.comparePositions(event.position, saved) > 0);
       for (const event of fresh) {
-        for (const projection of projections) await projection.apply(tx, event);
+        for (const projection of projections) await projection.apply(tx, event, context);
       }
       const last = fresh.at(-1)?.position;
       if (last !== undefined) await saveCheckpoint(tx, name, last);
       return { position: last ?? saved };
     });
     if (outcome === 'reset') return outcome;
+    for (const effect of effects) this.#runEffect(effect);
     if (outcome.position !== undefined && outcome.position !== at) {
       this.#options.onAdvance?.(outcome.position);
     }
     return outcome.position;
+  }
+
+  /** Post-commit effects are best effort: the committed rows are what must not be lost. */
+  #runEffect(effect: () => void): void {
+    try {
+      effect();
+    } catch (error) {
+      this.#log.warn({ projector: this.#options.name, err: error }, 'an after-commit effect failed');
+    }
   }
 
   /** Whether the checkpoint is behind where this instance left it: a rebuild reset it. */
