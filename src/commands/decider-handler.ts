@@ -117,7 +117,12 @@ export class DeciderHandler<C, E extends DomainEvent, S> {
     const toAppend: NewEvent[] = [];
     const outcomes: Outcome<CommandResult<E, S>>[] = items.map((item) => {
       try {
-        if (item.expectedVersion !== undefined && item.expectedVersion !== revision) {
+        // A missing stream is for the domain to report (not found), not a version mismatch.
+        if (
+          item.expectedVersion !== undefined &&
+          revision !== null &&
+          item.expectedVersion !== revision
+        ) {
           throw new VersionMismatch(item.expectedVersion, revision);
         }
         const events = this.decider.decide(item.command, state);

@@ -1,0 +1,86 @@
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import Fastify, { type FastifyInstance } from 'fastify';
+import {
+  jsonSchemaTransform,
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from 'fastify-type-provider-zod';
+import type { Config } from '../config.js';
+import { Projector } from '../projections/projector.js';
+import { READ_MODELS_PROJECTOR, readModelProjections } from '../projections/read-models.js';
+import { openRuntime, type Runtime, type RuntimeOptions } from '../runtime.js';
+import { resolveJwtSecret } from './auth/jwt-secret.js';
+import { TokenService } from './auth/token-service.js';
+import { authentication } from './plugins/authentication.js';
+import { consistency } from './plugins/consistency.js';
+import { idempotency } from './plugins/idempotency.js';
+import { problemDetails } from './plugins/problem-details.js';
+import { requestIdFor } from './plugins/request-id.js';
+import { apiRoutes } from './routes/index.js';
+
+export interface BuildAppOptions extends RuntimeOptions {
+  /** Use these stores instead of opening the ones the config names (closed by the caller). */
+  readonly runtime?: Runtime;
+}
+
+/** Builds the cowatch HTTP app (and, unless ROLE=serve, its projector); `server.ts` listens. */
+export async function buildApp(
+  config: Config,
+  options: BuildAppOptions = {},
+): Promise<FastifyInstance> {
+  const runtime = options.runtime ?? (await openRuntime(config, options));
+  const app = Fastify({
+    logger: { level: config.LOG_LEVEL },
+    genReqId: requestIdFor,
+    requestIdLogLabel: 'requestId',
+    bodyLimit: 256 * 1024,
+    disableRequestLogging: false,
+  }).withTypeProvider<ZodTypeProvider>();
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('X-Request-Id', request.id);
+  });
+
+  await app.register(problemDetails);
+  await app.register(swagger, {
+    openapi: {
+      info: {
+        title: 'cowatch',
+        description: 'Cinema screenings and co-watching bookings',
+        version: '1.0.0',
+      },
+      components: {
+        securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
+      },
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  const tokens = new TokenService(await resolveJwtSecret(config));
+  await app.register(authentication, { tokens });
+  await app.register(consistency, { runtime });
+  await app.register(idempotency, { db: runtime.db });
+  await app.register(apiRoutes, { runtime, tokens });
+
+  const projector =
+    config.ROLE === 'serve'
+      ? undefined
+      : new Projector({
+          name: READ_MODELS_PROJECTOR,
+          store: runtime.store,
+          db: runtime.db,
+          projections: readModelProjections,
+          logger: app.log,
+        });
+  app.addHook('onReady', async () => projector?.start());
+  app.addHook('onClose', async () => {
+    await projector?.stop();
+    if (!options.runtime) await runtime.close();
+  });
+  return app;
+}

@@ -1,0 +1,38 @@
+import { errors, jwtVerify, SignJWT } from 'jose';
+
+/** Issues and verifies the HS256 access tokens of register/login. */
+export class TokenService {
+  private readonly key: Uint8Array;
+
+  constructor(
+    secret: string,
+    private readonly ttlSeconds = 12 * 3600,
+  ) {
+    this.key = new TextEncoder().encode(secret);
+  }
+
+  /** A signed token whose subject is the user id. */
+  issue(userId: string): Promise<string> {
+    return new SignJWT({})
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject(userId)
+      .setIssuer('cowatch')
+      .setIssuedAt()
+      .setExpirationTime(`${this.ttlSeconds}s`)
+      .sign(this.key);
+  }
+
+  /** The user id of a valid token, or undefined for a bad, expired or forged one. */
+  async verify(token: string): Promise<string | undefined> {
+    try {
+      const { payload } = await jwtVerify(token, this.key, {
+        issuer: 'cowatch',
+        algorithms: ['HS256'],
+      });
+      return payload.sub;
+    } catch (error) {
+      if (error instanceof errors.JOSEError) return undefined;
+      throw error;
+    }
+  }
+}

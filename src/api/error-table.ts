@@ -1,0 +1,83 @@
+import type { DomainErrorCode } from '../domain/errors.js';
+
+/** Codes the API itself raises, beyond the domain's refusals. */
+export type ApiErrorCode =
+  | 'validation_failed'
+  | 'invalid_body'
+  | 'unsupported_media_type'
+  | 'payload_too_large'
+  | 'route_not_found'
+  | 'method_not_allowed'
+  | 'unauthorized'
+  | 'invalid_credentials'
+  | 'email_taken'
+  | 'film_not_found'
+  | 'invalid_cursor'
+  | 'invalid_position'
+  | 'version_mismatch'
+  | 'concurrency_conflict'
+  | 'projection_lagging'
+  | 'idempotency_key_reused'
+  | 'idempotency_key_in_flight'
+  | 'rate_limited'
+  | 'internal_error';
+
+export type ErrorCode = DomainErrorCode | ApiErrorCode;
+
+interface ErrorEntry {
+  readonly status: number;
+  readonly title: string;
+}
+
+/** The one table from stable error code to HTTP status and title. */
+export const errorTable: Readonly<Record<ErrorCode, ErrorEntry>> = {
+  validation_failed: { status: 400, title: 'The request is not valid' },
+  invalid_body: { status: 400, title: 'The request body could not be read' },
+  invalid_cursor: { status: 400, title: 'The cursor is not valid' },
+  invalid_position: { status: 400, title: 'The position is not valid' },
+  invalid_screening: { status: 400, title: 'The screening is not valid' },
+  unauthorized: { status: 401, title: 'Authentication required' },
+  invalid_credentials: { status: 401, title: 'Wrong email or password' },
+  not_place_host: { status: 403, title: 'Only the host of the place may do this' },
+  not_screening_host: { status: 403, title: 'Only the host of the screening may do this' },
+  route_not_found: { status: 404, title: 'No such route' },
+  place_not_found: { status: 404, title: 'Place not found' },
+  film_not_found: { status: 404, title: 'Film not found' },
+  screening_not_found: { status: 404, title: 'Screening not found' },
+  booking_not_found: { status: 404, title: 'Booking not found' },
+  method_not_allowed: { status: 405, title: 'Method not allowed' },
+  email_taken: { status: 409, title: 'The email is already registered' },
+  place_already_exists: { status: 409, title: 'The place already exists' },
+  place_has_scheduled_screenings: { status: 409, title: 'The place has scheduled screenings' },
+  screening_already_exists: { status: 409, title: 'The screening already exists' },
+  screening_already_started: { status: 409, title: 'The screening has already started' },
+  screening_cancelled: { status: 409, title: 'The screening is cancelled' },
+  screening_not_open: { status: 409, title: 'The screening is not open for booking' },
+  seats_unavailable: { status: 409, title: 'Seats unavailable' },
+  sold_out: { status: 409, title: 'Sold out' },
+  booking_not_cancellable: { status: 409, title: 'The booking cannot be cancelled' },
+  hold_not_expired: { status: 409, title: 'The hold has not expired yet' },
+  idempotency_key_in_flight: {
+    status: 409,
+    title: 'A request with this idempotency key is still running',
+  },
+  version_mismatch: { status: 412, title: 'The resource has changed' },
+  payload_too_large: { status: 413, title: 'The request body is too large' },
+  unsupported_media_type: { status: 415, title: 'Unsupported media type' },
+  starts_in_past: { status: 422, title: 'The screening would start in the past' },
+  invalid_seat: { status: 422, title: 'Invalid seat' },
+  too_many_seats: { status: 422, title: 'Too many seats' },
+  idempotency_key_reused: {
+    status: 422,
+    title: 'The idempotency key was used for another request',
+  },
+  rate_limited: { status: 429, title: 'Too many requests' },
+  internal_error: { status: 500, title: 'Internal server error' },
+  concurrency_conflict: { status: 503, title: 'Too much contention, try again' },
+  projection_lagging: { status: 503, title: 'The read models are behind' },
+};
+
+/** Whether a string is one of the table's codes. */
+export function isErrorCode(code: unknown): code is ErrorCode {
+  return typeof code === 'string' && Object.hasOwn(errorTable, code);
+}

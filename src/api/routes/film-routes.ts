@@ -1,0 +1,26 @@
+import { findFilm, searchFilms } from '../../projections/queries/film-queries.js';
+import { ApiError } from '../api-error.js';
+import { filmPageSchema, filmParams, filmSchema, filmSearchQuery } from '../schemas/film.js';
+import type { RouteDeps } from './index.js';
+import type { TypedApp } from './typed-app.js';
+
+/** The public film catalogue. */
+export async function filmRoutes(app: TypedApp, { runtime }: RouteDeps) {
+  app.get(
+    '/api/films',
+    {
+      schema: { tags: ['films'], querystring: filmSearchQuery, response: { 200: filmPageSchema } },
+    },
+    async (request) => searchFilms(runtime.db, request.query),
+  );
+
+  app.get(
+    '/api/films/:filmId',
+    { schema: { tags: ['films'], params: filmParams, response: { 200: filmSchema } } },
+    async (request) => {
+      const film = await findFilm(runtime.db, request.params.filmId);
+      if (!film) throw new ApiError('film_not_found', `no film ${request.params.filmId}`);
+      return film;
+    },
+  );
+}

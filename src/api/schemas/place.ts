@@ -1,0 +1,23 @@
+import { z } from 'zod';
+
+/** A place as the API shows it. */
+export const placeSchema = z.object({
+  id: z.uuid(),
+  hostId: z.uuid(),
+  name: z.string(),
+  address: z.string().nullable(),
+  description: z.string().nullable(),
+  createdAt: z.iso.datetime(),
+});
+
+export type Place = z.infer<typeof placeSchema>;
+
+/** Body of `POST /api/places`. */
+export const createPlaceBody = z.object({
+  name: z.string().trim().min(1).max(200),
+  address: z.string().max(500).optional(),
+  description: z.string().max(2000).optional(),
+});
+
+/** Path parameters of `/api/places/:placeId`. */
+export const placeParams = z.object({ placeId: z.uuid() });

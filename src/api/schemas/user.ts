@@ -1,0 +1,32 @@
+import { z } from 'zod';
+
+// Trimmed and lower-cased before the format check, as it is stored; `meta` documents the input.
+const email = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .pipe(z.email().max(254))
+  .meta({ format: 'email', maxLength: 254 });
+
+/** A user as every response shows it. */
+export const userSchema = z.object({
+  id: z.uuid(),
+  email: z.string(),
+  displayName: z.string(),
+});
+
+/** POST /api/auth/register. */
+export const registerBody = z.object({
+  email,
+  password: z.string().min(8).max(200),
+  displayName: z.string().trim().min(1).max(100),
+});
+
+/** POST /api/auth/login: no format rules, so a bad email is just wrong credentials. */
+export const loginBody = z.object({
+  email: z.string().trim().min(1).max(254),
+  password: z.string().min(1).max(200),
+});
+
+/** The answer of register and login. */
+export const sessionSchema = z.object({ user: userSchema, accessToken: z.string() });

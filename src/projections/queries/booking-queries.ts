@@ -1,0 +1,90 @@
+import { ApiError } from '../../api/api-error.js';
+import { decodeCursor, toPage } from '../../api/pagination.js';
+import type { BookingRow, Db } from '../db/database.js';
+
+export type BookingStatus = BookingRow['status'];
+
+/** A booking as the API returns it. */
+export interface Booking {
+  readonly id: string;
+  readonly screeningId: string;
+  readonly userId: string;
+  readonly status: BookingStatus;
+  readonly seats: { row: number; number: number }[];
+  readonly quantity: number;
+  readonly amount: number;
+  readonly currency: string;
+  readonly expiresAt: string;
+  readonly createdAt: string;
+  /** Always null until payments land (a later issue). */
+  readonly payment: null;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Maps a `bookings` row to the API shape (also used by the screening's booking list). */
+export function toBooking(row: BookingRow): Booking {
+  return {
+    id: row.id,
+    screeningId: row.screening_id,
+    userId: row.user_id,
+    status: row.status,
+    seats: row.seats.map(({ row: seatRow, number }) => ({ row: seatRow, number })),
+    quantity: row.quantity,
+    amount: row.amount,
+    currency: row.currency,
+    expiresAt: new Date(row.expires_at).toISOString(),
+    createdAt: new Date(row.created_at).toISOString(),
+    payment: null,
+  };
+}
+
+/** A booking the user may see: their own, or one made for a screening they host. */
+export async function findBookingFor(
+  db: Db,
+  bookingId: string,
+  userId: string,
+): Promise<Booking | undefined> {
+  const row = await db
+    .selectFrom('bookings')
+    .selectAll()
+    .where('id', '=', bookingId)
+    .where((eb) => eb.or([eb('user_id', '=', userId), eb('host_id', '=', userId)]))
+    .executeTakeFirst();
+  return row && toBooking(row);
+}
+
+export interface UserBookingsQuery {
+  readonly userId: string;
+  readonly status?: BookingStatus | undefined;
+  readonly limit: number;
+  readonly cursor?: string | undefined;
+}
+
+/** The user's bookings, newest first, paged by (createdAt, id). */
+export async function listUserBookings(db: Db, query: UserBookingsQuery) {
+  const { userId, status, limit, cursor } = query;
+  let select = db
+    .selectFrom('bookings')
+    .selectAll()
+    .where('user_id', '=', userId)
+    .orderBy('created_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(limit + 1);
+  if (status) select = select.where('status', '=', status);
+  if (cursor) {
+    const after = decodeCursor(cursor, ['createdAt', 'id']);
+    // A forged cursor must be a 400, not a failed uuid/timestamp cast in the database.
+    if (!UUID.test(after.id) || Number.isNaN(Date.parse(after.createdAt))) {
+      throw new ApiError('invalid_cursor', 'the cursor is not one this server issued');
+    }
+    select = select.where((eb) =>
+      eb(eb.refTuple('created_at', 'id'), '<', eb.tuple(new Date(after.createdAt), after.id)),
+    );
+  }
+  const rows = await select.execute();
+  return toPage(rows, limit, toBooking, (row) => ({
+    createdAt: new Date(row.created_at).toISOString(),
+    id: row.id,
+  }));
+}

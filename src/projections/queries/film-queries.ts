@@ -1,0 +1,76 @@
+import { sql } from 'kysely';
+import { ApiError } from '../../api/api-error.js';
+import { decodeCursor, toPage } from '../../api/pagination.js';
+import type { Db, FilmRow } from '../db/database.js';
+
+/** A film as the API shows it. */
+export interface Film {
+  readonly id: string;
+  readonly title: string;
+  readonly year: number;
+  readonly genres: string[];
+  readonly durationMinutes: number;
+  readonly description: string;
+}
+
+/** Filters and page of a catalogue search. */
+export interface FilmSearch {
+  /** Case-insensitive substring of the title. */
+  readonly q?: string | undefined;
+  readonly genre?: string | undefined;
+  readonly year?: number | undefined;
+  readonly limit: number;
+  readonly cursor?: string | undefined;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+function toFilm(row: FilmRow): Film {
+  return {
+    id: row.id,
+    title: row.title,
+    year: row.year,
+    genres: row.genres,
+    durationMinutes: row.duration_minutes,
+    description: row.description,
+  };
+}
+
+// `\` is the default LIKE escape: a searched `%` or `_` matches itself, not anything.
+function likePattern(q: string): string {
+  return `%${q.replaceAll(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
+function afterKey(cursor: string): { title: string; id: string } {
+  const key = decodeCursor(cursor, ['title', 'id']);
+  // The id is compared with a uuid column: a forged one must be a 400, not a database error.
+  if (!UUID.test(key.id)) throw new ApiError('invalid_cursor', 'the cursor is not valid');
+  return { title: key.title, id: key.id };
+}
+
+/** One page of the catalogue, ordered by title then id. */
+export async function searchFilms(db: Db, search: FilmSearch) {
+  const after = search.cursor === undefined ? undefined : afterKey(search.cursor);
+  let query = db.selectFrom('films').selectAll();
+  if (search.q) query = query.where('title', 'ilike', likePattern(search.q));
+  if (search.genre) query = query.where(sql<boolean>`${search.genre} = any(genres)`);
+  if (search.year !== undefined) query = query.where('year', '=', search.year);
+  if (after) {
+    query = query.where((eb) =>
+      eb(eb.refTuple('title', 'id'), '>', eb.tuple(after.title, after.id)),
+    );
+  }
+  const rows = await query
+    .orderBy('title')
+    .orderBy('id')
+    .limit(search.limit + 1)
+    .execute();
+  return toPage(rows, search.limit, toFilm, (row) => ({ title: row.title, id: row.id }));
+}
+
+/** The film with this id, if the catalogue has it. */
+export async function findFilm(db: Db, id: string): Promise<Film | undefined> {
+  if (!UUID.test(id)) return undefined;
+  const row = await db.selectFrom('films').selectAll().where('id', '=', id).executeTakeFirst();
+  return row && toFilm(row);
+}

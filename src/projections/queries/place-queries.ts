@@ -1,0 +1,60 @@
+import { ApiError } from '../../api/api-error.js';
+import { decodeCursor, toPage } from '../../api/pagination.js';
+import type { Place } from '../../api/schemas/place.js';
+import type { Db, PlaceRow } from '../db/database.js';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+function toPlace(row: PlaceRow): Place {
+  return {
+    id: row.id,
+    hostId: row.host_id,
+    name: row.name,
+    address: row.address,
+    description: row.description,
+    createdAt: new Date(row.created_at).toISOString(),
+  };
+}
+
+/** A place that exists and is not deleted. */
+export async function findPlace(db: Db, placeId: string): Promise<Place | undefined> {
+  const row = await db
+    .selectFrom('places')
+    .selectAll()
+    .where('id', '=', placeId)
+    .where('deleted_at', 'is', null)
+    .executeTakeFirst();
+  return row && toPlace(row);
+}
+
+/** A host's places, newest first, deleted ones left out; keyset-paged on (created_at, id). */
+export async function listHostPlaces(
+  db: Db,
+  hostId: string,
+  page: { readonly limit: number; readonly cursor?: string | undefined },
+) {
+  let query = db
+    .selectFrom('places')
+    .selectAll()
+    .where('host_id', '=', hostId)
+    .where('deleted_at', 'is', null);
+  if (page.cursor !== undefined) {
+    const after = decodeCursor(page.cursor, ['createdAt', 'id']);
+    // A forged cursor must be a 400, not a failed uuid/timestamp cast in the database.
+    if (!UUID.test(after.id) || Number.isNaN(Date.parse(after.createdAt))) {
+      throw new ApiError('invalid_cursor', 'the cursor is not one this server issued');
+    }
+    query = query.where((eb) =>
+      eb(eb.refTuple('created_at', 'id'), '<', eb.tuple(new Date(after.createdAt), after.id)),
+    );
+  }
+  const rows = await query
+    .orderBy('created_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(page.limit + 1)
+    .execute();
+  return toPage(rows, page.limit, toPlace, (row) => ({
+    createdAt: new Date(row.created_at).toISOString(),
+    id: row.id,
+  }));
+}

@@ -1,0 +1,93 @@
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import pg from 'pg';
+import { type CommandContext, createCommandContext } from './commands/command-context.js';
+import type { Config } from './config.js';
+import type { EventStore } from './eventstore/event-store.js';
+import { EventStoreDbEventStore } from './eventstore/eventstoredb-event-store.js';
+import { PostgresEventStore } from './eventstore/postgres-event-store.js';
+import { readModelsOnPglite, readModelsOnPool } from './projections/db/connect.js';
+import type { Db } from './projections/db/database.js';
+import { migrateReadModels } from './projections/db/migrate.js';
+import { loadFilmCatalogue } from './projections/films-catalogue.js';
+
+/** The stores and handlers one process works with. */
+export interface Runtime {
+  readonly config: Config;
+  readonly store: EventStore;
+  readonly db: Db;
+  readonly commands: CommandContext;
+  readonly now: () => Date;
+  close(): Promise<void>;
+}
+
+export interface RuntimeOptions {
+  /** The clock; tests move it instead of waiting. */
+  readonly now?: () => Date;
+}
+
+/** Opens the event store and read models the configuration names, migrated and seeded. */
+export async function openRuntime(config: Config, options: RuntimeOptions = {}): Promise<Runtime> {
+  const now = options.now ?? (() => new Date());
+  const { store, db, close } = config.DATABASE_URL
+    ? await onPostgres(config)
+    : await onPglite(config);
+  try {
+    await migrateReadModels(db);
+    await loadFilmCatalogue(db);
+  } catch (error) {
+    await close();
+    throw error;
+  }
+  const commands = createCommandContext(store, { now, holdSeconds: config.HOLD_TTL });
+  return { config, store, db, commands, now, close };
+}
+
+interface Stores {
+  readonly store: EventStore;
+  readonly db: Db;
+  close(): Promise<void>;
+}
+
+async function onPostgres(config: Config): Promise<Stores> {
+  const pool = new pg.Pool({
+    connectionString: config.DATABASE_URL,
+    ...(config.DATABASE_SCHEMA ? { options: `-c search_path=${config.DATABASE_SCHEMA}` } : {}),
+  });
+  // An idle client dropped by the server is replaced on next use; it must not crash the process.
+  pool.on('error', () => undefined);
+  const db = readModelsOnPool(pool);
+  const store = config.EVENTSTORE_URL
+    ? new EventStoreDbEventStore(config.EVENTSTORE_URL)
+    : await PostgresEventStore.fromPool(pool);
+  return {
+    store,
+    db,
+    async close() {
+      await store.close();
+      await db.destroy();
+      await pool.end();
+    },
+  };
+}
+
+async function onPglite(config: Config): Promise<Stores> {
+  // `memory://` keeps everything in memory (tests); anything else is a folder on disk.
+  const inMemory = config.DATA_DIR.startsWith('memory://');
+  if (!inMemory) await mkdir(config.DATA_DIR, { recursive: true });
+  const pglite = await PGlite.create(inMemory ? 'memory://' : join(config.DATA_DIR, 'pglite'));
+  const db = readModelsOnPglite(pglite);
+  const store = config.EVENTSTORE_URL
+    ? new EventStoreDbEventStore(config.EVENTSTORE_URL)
+    : await PostgresEventStore.fromPglite(pglite);
+  return {
+    store,
+    db,
+    async close() {
+      await store.close();
+      await db.destroy();
+      await pglite.close();
+    },
+  };
+}
