@@ -8,11 +8,10 @@ import {
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
 import type { Config } from '../config.js';
-import { Projector } from '../projections/projector.js';
-import { READ_MODELS_PROJECTOR, readModelProjections } from '../projections/read-models.js';
 import { openRuntime, type Runtime, type RuntimeOptions } from '../runtime.js';
 import { resolveJwtSecret } from './auth/jwt-secret.js';
 import { TokenService } from './auth/token-service.js';
+import { backgroundServices } from './background-services.js';
 import { authentication } from './plugins/authentication.js';
 import { consistency } from './plugins/consistency.js';
 import { idempotency } from './plugins/idempotency.js';
@@ -67,19 +66,12 @@ export async function buildApp(
   await app.register(idempotency, { db: runtime.db });
   await app.register(apiRoutes, { runtime, tokens });
 
-  const projector =
-    config.ROLE === 'serve'
-      ? undefined
-      : new Projector({
-          name: READ_MODELS_PROJECTOR,
-          store: runtime.store,
-          db: runtime.db,
-          projections: readModelProjections,
-          logger: app.log,
-        });
-  app.addHook('onReady', async () => projector?.start());
+  const services = config.ROLE === 'serve' ? [] : backgroundServices(runtime, app.log);
+  app.addHook('onReady', async () => {
+    for (const service of services) await service.start();
+  });
   app.addHook('onClose', async () => {
-    await projector?.stop();
+    for (const service of services.toReversed()) await service.stop();
     if (!options.runtime) await runtime.close();
   });
   return app;

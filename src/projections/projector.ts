@@ -179,7 +179,10 @@ export class Projector {
     try {
       effect();
     } catch (error) {
-      this.#log.warn({ projector: this.#options.name, err: error }, 'an after-commit effect failed');
+      this.#log.warn(
+        { projector: this.#options.name, err: error },
+        'an after-commit effect failed',
+      );
     }
   }
 
