@@ -38,8 +38,18 @@ export interface HandleOptions {
   readonly expectedVersion?: bigint;
 }
 
+/** Receives what happens to commands, for metrics. All methods must be cheap and never throw. */
+export interface CommandObserver {
+  /** `outcome`: ok, noop, a refusal code, or error. */
+  outcome(aggregate: string, command: string, outcome: string): void;
+  conflict(aggregate: string): void;
+  retry(aggregate: string): void;
+  batch(aggregate: string, size: number): void;
+}
+
 export interface DeciderHandlerOptions {
   readonly retry?: RetryPolicy;
+  readonly observer?: CommandObserver;
   /** How many recently used streams keep their state in memory. */
   readonly cacheSize?: number;
   readonly maxBatch?: number;
@@ -49,10 +59,11 @@ export interface DeciderHandlerOptions {
  * Runs commands of one aggregate type: load (or take the cached state), decide, append with
  * the expected revision, and on a conflict catch up and decide again, a bounded number of times.
  */
-export class DeciderHandler<C, E extends DomainEvent, S> {
+export class DeciderHandler<C extends { readonly type: string }, E extends DomainEvent, S> {
   private readonly cache: LRUCache<string, StreamSnapshot<S>>;
   private readonly queue: StreamQueue<Queued<C>, CommandResult<E, S>>;
   private readonly retry: RetryPolicy;
+  private readonly observer: CommandObserver | undefined;
 
   constructor(
     private readonly store: EventStore,
@@ -60,6 +71,7 @@ export class DeciderHandler<C, E extends DomainEvent, S> {
     options: DeciderHandlerOptions = {},
   ) {
     this.retry = options.retry ?? defaultRetryPolicy;
+    this.observer = options.observer;
     this.cache = new LRUCache({ max: options.cacheSize ?? 10_000 });
     this.queue = new StreamQueue((id, items) => this.processBatch(id, items), options.maxBatch);
   }
@@ -85,28 +97,76 @@ export class DeciderHandler<C, E extends DomainEvent, S> {
     streamId: string,
     items: readonly Queued<C>[],
   ): Promise<Outcome<CommandResult<E, S>>[]> {
+    const aggregate = this.decider.category;
+    this.observer?.batch(aggregate, items.length);
+    try {
+      const outcomes = await this.decideAndAppendIsolated(streamId, items);
+      outcomes.forEach((o, i) =>
+        this.observer?.outcome(aggregate, items[i]!.command.type, outcomeLabel(o)),
+      );
+      return outcomes;
+    } catch (error) {
+      for (const item of items) this.observer?.outcome(aggregate, item.command.type, 'error');
+      throw error;
+    }
+  }
+
+  /** A batch that fails for another reason than a conflict is retried one command at a time,
+   * so that one bad command (e.g. data the store rejects) does not fail its neighbours. */
+  private async decideAndAppendIsolated(
+    streamId: string,
+    items: readonly Queued<C>[],
+  ): Promise<Outcome<CommandResult<E, S>>[]> {
+    try {
+      return await this.decideAndAppend(streamId, items);
+    } catch (error) {
+      if (items.length === 1) throw error;
+      const outcomes: Outcome<CommandResult<E, S>>[] = [];
+      for (const item of items) {
+        const [outcome] = await this.decideAndAppend(streamId, [item]).catch((e: unknown) => [
+          { ok: false as const, error: e },
+        ]);
+        outcomes.push(outcome!);
+      }
+      return outcomes;
+    }
+  }
+
+  private async decideAndAppend(
+    streamId: string,
+    items: readonly Queued<C>[],
+  ): Promise<Outcome<CommandResult<E, S>>[]> {
     let snapshot = this.cache.get(streamId) ?? (await this.catchUp(streamId, undefined));
     for (let attempt = 1; ; attempt++) {
       const { outcomes, toAppend, state, revision } = this.decideBatch(snapshot, items);
       if (toAppend.length === 0) {
         // Refusals and no-ops must not rest on a stale cache: only answer if nothing moved.
         const fresh = await this.catchUp(streamId, snapshot);
-        if (fresh.revision === snapshot.revision)
+        if (fresh.revision === snapshot.revision) {
           return outcomes.map((o) => withPosition(o, fresh.position));
+        }
         snapshot = fresh;
       } else {
         try {
           const expectedRevision = snapshot.revision ?? 'no_stream';
           const result = await this.store.append(streamId, toAppend, { expectedRevision });
-          this.cache.set(streamId, { state, revision: revision, position: result.position });
-          return outcomes.map((o) => withPosition(o, result.position));
+          if (result.nextRevision === revision) {
+            this.cache.set(streamId, { state, revision, position: result.position });
+            return outcomes.map((o) => withPosition(o, result.position));
+          }
+          // The store recognised these event ids as already appended (a retried command): what
+          // we decided is not what is stored. Catch up and decide again (a domain no-op now).
+          this.cache.delete(streamId);
+          snapshot = await this.catchUp(streamId, undefined);
         } catch (error) {
           if (!(error instanceof WrongExpectedRevision)) throw error;
+          this.observer?.conflict(this.decider.category);
           this.cache.delete(streamId);
           snapshot = await this.catchUp(streamId, snapshot);
         }
       }
       if (attempt >= this.retry.maxAttempts) throw new ConcurrencyConflict(streamId, attempt);
+      this.observer?.retry(this.decider.category);
       await backoff(this.retry, attempt);
     }
   }
@@ -156,6 +216,12 @@ export class DeciderHandler<C, E extends DomainEvent, S> {
     this.cache.set(streamId, snapshot);
     return snapshot;
   }
+}
+
+function outcomeLabel(outcome: Outcome<{ events: readonly unknown[] }>): string {
+  if (outcome.ok) return outcome.value.events.length > 0 ? 'ok' : 'noop';
+  const code: unknown = (outcome.error as { code?: unknown }).code;
+  return typeof code === 'string' ? code : 'error';
 }
 
 function withPosition<R extends { position: string | undefined }>(

@@ -96,6 +96,12 @@ describe('ScheduleScreening', () => {
       .thenThrows('invalid_screening');
   });
 
+  it('refuses a price so high that ten seats would overflow the amount columns', () => {
+    scenario()
+      .when(schedule({ price: { amount: 100_000_001, currency: 'EUR' } }))
+      .thenThrows('invalid_screening');
+  });
+
   it('refuses a price that is not a whole number of minor units', () => {
     scenario()
       .when(schedule({ price: { amount: 12.5, currency: 'EUR' } }))

@@ -1,13 +1,13 @@
 import { z } from 'zod';
 import type { ScheduledScreening } from '../../domain/screening/index.js';
+import { MAX_PRICE } from '../../domain/screening/index.js';
 import { capacityOf } from '../../domain/seat.js';
 import { pageQuery } from '../pagination.js';
 
 // The read model keeps amounts in a 32-bit integer column.
-const MAX_AMOUNT = 2_147_483_647;
 
 const priceSchema = z.object({
-  amount: z.number().int().min(0).max(MAX_AMOUNT).describe('Minor units, e.g. cents'),
+  amount: z.number().int().min(0).max(MAX_PRICE).describe('Minor units, e.g. cents'),
   currency: z.string().regex(/^[A-Z]{3}$/, 'an ISO 4217 code, e.g. EUR'),
 });
 

@@ -10,6 +10,9 @@ import {
   type ScreeningState,
 } from './screening-state.js';
 
+/** Highest ticket price (minor units): ten of them still fit every amount column. */
+export const MAX_PRICE = 100_000_000;
+
 type Command<T extends ScreeningCommand['type']> = Extract<ScreeningCommand, { type: T }>;
 
 /** Decides the events a command produces, or throws a DomainError. */
@@ -57,10 +60,11 @@ function schedule(command: Command<'ScheduleScreening'>, state: ScreeningState):
     return refuse('starts_in_past', 'a screening must start in the future');
   if (command.endsAt <= command.startsAt)
     return refuse('invalid_screening', 'a screening must end after it starts');
-  if (!Number.isInteger(command.price.amount) || command.price.amount < 0) {
+  const amount = command.price.amount;
+  if (!Number.isInteger(amount) || amount < 0 || amount > MAX_PRICE) {
     return refuse(
       'invalid_screening',
-      'the price must be a non-negative whole number of minor units',
+      `the price must be a whole number of minor units from 0 to ${MAX_PRICE}`,
     );
   }
   if (!isValidSeating(command.seating)) {
