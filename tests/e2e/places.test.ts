@@ -136,6 +136,18 @@ describe('POST /api/places', () => {
     expect(place).toMatchObject(payload);
   });
 
+  it('refuses text with a NUL character as 400 validation_failed, not a 500', async () => {
+    const host = await registerUser(app, 'Host');
+    const response = await app.inject({
+      method: 'POST',
+      url: '/api/places',
+      headers: host.auth,
+      payload: { name: 'Attic\u0000' },
+    });
+    expect(response.statusCode).toBe(400);
+    expect(problemOf(response).code).toBe('validation_failed');
+  });
+
   it('answers a retry with the same Idempotency-Key and body with the first response', async () => {
     const host = await registerUser(app, 'Host');
     const key = `key-${randomUUID()}`;

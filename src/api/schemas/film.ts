@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { pageQuery, pageSchema } from '../pagination.js';
+import { text } from './text.js';
 
 /** A film of the catalogue. */
 export const filmSchema = z.object({
@@ -13,8 +14,8 @@ export const filmSchema = z.object({
 
 /** GET /api/films: an empty `q` or `genre` is no filter. */
 export const filmSearchQuery = z.object({
-  q: z.string().trim().max(200).optional(),
-  genre: z.string().trim().max(50).optional(),
+  q: text(200).optional(),
+  genre: text(50).optional(),
   year: z.coerce.number().int().min(1888).max(2100).optional(),
   ...pageQuery,
 });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { text } from './text.js';
 
 /** A place as the API shows it. */
 export const placeSchema = z.object({
@@ -14,9 +15,9 @@ export type Place = z.infer<typeof placeSchema>;
 
 /** Body of `POST /api/places`. */
 export const createPlaceBody = z.object({
-  name: z.string().trim().min(1).max(200),
-  address: z.string().max(500).optional(),
-  description: z.string().max(2000).optional(),
+  name: text(200).min(1),
+  address: text(500).optional(),
+  description: text(2000).optional(),
 });
 
 /** Path parameters of `/api/places/:placeId`. */

@@ -3,6 +3,7 @@ import type { ScheduledScreening } from '../../domain/screening/index.js';
 import { MAX_PRICE } from '../../domain/screening/index.js';
 import { capacityOf } from '../../domain/seat.js';
 import { pageQuery } from '../pagination.js';
+import { text } from './text.js';
 
 // The read model keeps amounts in a 32-bit integer column.
 
@@ -81,7 +82,7 @@ export const searchScreeningsQuery = z.object({
 export const screeningParams = z.object({ id: z.uuid() });
 
 /** Body of `POST /api/screenings/:id/cancel`; it may be left out altogether. */
-export const cancelScreeningBody = z.object({ reason: z.string().max(500).optional() }).nullish();
+export const cancelScreeningBody = z.object({ reason: text(500).optional() }).nullish();
 
 /** The seat map of a screening; `seats` is empty for general admission. */
 export const seatMapSchema = z.object({

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { text } from './text.js';
 
 // Trimmed and lower-cased before the format check, as it is stored; `meta` documents the input.
 const email = z
@@ -19,7 +20,7 @@ export const userSchema = z.object({
 export const registerBody = z.object({
   email,
   password: z.string().min(8).max(200),
-  displayName: z.string().trim().min(1).max(100),
+  displayName: text(100).min(1),
 });
 
 /** POST /api/auth/login: no format rules, so a bad email is just wrong credentials. */
