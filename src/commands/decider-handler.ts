@@ -101,9 +101,9 @@ export class DeciderHandler<C extends { readonly type: string }, E extends Domai
     this.observer?.batch(aggregate, items.length);
     try {
       const outcomes = await this.decideAndAppendIsolated(streamId, items);
-      outcomes.forEach((o, i) =>
-        this.observer?.outcome(aggregate, items[i]!.command.type, outcomeLabel(o)),
-      );
+      for (const [i, outcome] of outcomes.entries()) {
+        this.observer?.outcome(aggregate, items[i]!.command.type, outcomeLabel(outcome));
+      }
       return outcomes;
     } catch (error) {
       for (const item of items) this.observer?.outcome(aggregate, item.command.type, 'error');
