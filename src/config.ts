@@ -21,11 +21,23 @@ const configSchema = z.object({
   EVENTSTORE_URL: optionalUrl,
   /** Unset: notifications fan out in-process (one node). */
   REDIS_URL: optionalUrl,
+  /** How often the server pings notification WebSockets; one unanswered ping drops the socket. */
+  WS_PING_MS: z.coerce.number().int().min(10).default(30_000),
   JWT_SECRET: z.string().min(32, 'JWT_SECRET must be at least 32 characters').optional(),
   HOLD_TTL: z.coerce.number().int().min(1).default(900),
+  /** How often the hold-expiry scheduler looks for unpaid holds that are due. */
+  EXPIRY_POLL_MS: z.coerce.number().int().min(10).default(500),
   BILLING: z.enum(['simulated', 'stripe']).default('simulated'),
   STRIPE_SECRET_KEY: z.string().optional(),
   STRIPE_WEBHOOK_SECRET: z.string().optional(),
+  /** Simulated billing: delay of each call to the simulated service. */
+  SIMULATED_BILLING_LATENCY_MS: z.coerce.number().int().min(0).max(60_000).default(0),
+  /** Simulated billing: share of calls that fail transiently (the billing reactor retries). */
+  SIMULATED_BILLING_FAILURE_RATE: z.coerce.number().min(0).max(0.99).default(0),
+  /** Signs the simulated service's webhooks; default derived from the JWT secret (all nodes agree). */
+  BILLING_WEBHOOK_SECRET: z.string().min(16).optional(),
+  /** Stripe API base URL (`http://127.0.0.1:12111`): a local fake or mock; default api.stripe.com. */
+  STRIPE_API_BASE: optionalUrl.pipe(z.url().optional()),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   RATE_LIMIT: z.enum(['on', 'off']).default('on'),
   /** Which parts run in this process: the API, the projector and reactors, or both. */

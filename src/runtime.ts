@@ -7,6 +7,8 @@ import type { Config } from './config.js';
 import type { EventStore } from './eventstore/event-store.js';
 import { EventStoreDbEventStore } from './eventstore/eventstoredb-event-store.js';
 import { PostgresEventStore } from './eventstore/postgres-event-store.js';
+import { createBillingProvider } from './projections/billing/billing-factory.js';
+import type { BillingProvider } from './projections/billing/billing-provider.js';
 import { readModelsOnPglite, readModelsOnPool } from './projections/db/connect.js';
 import type { Db } from './projections/db/database.js';
 import { migrateReadModels } from './projections/db/migrate.js';
@@ -18,6 +20,8 @@ export interface Runtime {
   readonly store: EventStore;
   readonly db: Db;
   readonly commands: CommandContext;
+  /** The billing provider BILLING names (simulated or Stripe). */
+  readonly billing: BillingProvider;
   readonly now: () => Date;
   close(): Promise<void>;
 }
@@ -41,7 +45,8 @@ export async function openRuntime(config: Config, options: RuntimeOptions = {}):
     throw error;
   }
   const commands = createCommandContext(store, { now, holdSeconds: config.HOLD_TTL });
-  return { config, store, db, commands, now, close };
+  const billing = createBillingProvider(config, db);
+  return { config, store, db, commands, billing, now, close };
 }
 
 interface Stores {

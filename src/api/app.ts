@@ -1,5 +1,6 @@
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
+import websocket from '@fastify/websocket';
 import Fastify, { type FastifyInstance } from 'fastify';
 import {
   jsonSchemaTransform,
@@ -8,16 +9,29 @@ import {
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
 import type { Config } from '../config.js';
+import { billingWebhookSecret } from '../projections/billing/simulated-billing.js';
+import { HoldExpiryScheduler } from '../projections/reactors/hold-expiry.js';
 import { openRuntime, type Runtime, type RuntimeOptions } from '../runtime.js';
 import { resolveJwtSecret } from './auth/jwt-secret.js';
 import { TokenService } from './auth/token-service.js';
 import { backgroundServices } from './background-services.js';
+import { injectWebhook } from './inject-webhook.js';
+import { createNotifier } from './notifications/notifier.js';
 import { authentication } from './plugins/authentication.js';
 import { consistency } from './plugins/consistency.js';
 import { idempotency } from './plugins/idempotency.js';
 import { problemDetails } from './plugins/problem-details.js';
 import { requestIdFor } from './plugins/request-id.js';
 import { apiRoutes } from './routes/index.js';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** This process's hold-expiry scheduler; undefined when it runs no background work. */
+    holdExpiry: HoldExpiryScheduler | undefined;
+    /** The stores and command handlers this app runs on (tests issue commands through it). */
+    runtime: Runtime;
+  }
+}
 
 export interface BuildAppOptions extends RuntimeOptions {
   /** Use these stores instead of opening the ones the config names (closed by the caller). */
@@ -44,6 +58,8 @@ export async function buildApp(
   });
 
   await app.register(problemDetails);
+  // Before authentication: its onRequest hook marks upgrades, so a refused one is closed.
+  await app.register(websocket, { options: { maxPayload: 64 * 1024 } });
   await app.register(swagger, {
     openapi: {
       info: {
@@ -60,18 +76,34 @@ export async function buildApp(
   await app.register(swaggerUi, { routePrefix: '/docs' });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
-  const tokens = new TokenService(await resolveJwtSecret(config));
+  const jwtSecret = await resolveJwtSecret(config);
+  const tokens = new TokenService(jwtSecret);
   await app.register(authentication, { tokens });
   await app.register(consistency, { runtime });
   await app.register(idempotency, { db: runtime.db });
-  await app.register(apiRoutes, { runtime, tokens });
+  const notifier = createNotifier(config, app.log);
+  // The simulated billing service delivers its webhooks through the app's own HTTP pipeline.
+  const billing = {
+    webhookSecret: billingWebhookSecret(config, jwtSecret),
+    deliver: injectWebhook(app),
+  };
+  app.decorate('runtime', runtime);
+  await app.register(apiRoutes, { runtime, tokens, notifier, billing });
 
-  const services = config.ROLE === 'serve' ? [] : backgroundServices(runtime, app.log);
+  const services =
+    config.ROLE === 'serve' ? [] : backgroundServices(runtime, app.log, { notifier });
+  // Tests and the CLI expire due holds now with `app.holdExpiry?.tick()`.
+  app.decorate(
+    'holdExpiry',
+    services.find((s) => s instanceof HoldExpiryScheduler),
+  );
   app.addHook('onReady', async () => {
+    await notifier.start();
     for (const service of services) await service.start();
   });
   app.addHook('onClose', async () => {
     for (const service of services.toReversed()) await service.stop();
+    await notifier.close();
     if (!options.runtime) await runtime.close();
   });
   return app;

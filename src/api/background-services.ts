@@ -1,7 +1,10 @@
 import type { FastifyBaseLogger } from 'fastify';
 import { Projector } from '../projections/projector.js';
-import { READ_MODELS_PROJECTOR, readModelProjections } from '../projections/read-models.js';
+import { billingReactor } from '../projections/reactors/billing-reactor.js';
+import { holdExpiryScheduler } from '../projections/reactors/hold-expiry.js';
+import { READ_MODELS_PROJECTOR, readModelProjectionsFor } from '../projections/read-models.js';
 import type { Runtime } from '../runtime.js';
+import type { Notifier } from './notifications/notifier.js';
 
 /** Something that runs beside the API in a projecting process (ROLE all or project). */
 export interface BackgroundService {
@@ -11,15 +14,21 @@ export interface BackgroundService {
 }
 
 /** The projector and the reactors this process runs on the event feed. */
-export function backgroundServices(runtime: Runtime, log: FastifyBaseLogger): BackgroundService[] {
+export function backgroundServices(
+  runtime: Runtime,
+  log: FastifyBaseLogger,
+  deps: { readonly notifier?: Notifier } = {},
+): BackgroundService[] {
   const { store, db } = runtime;
   return [
     new Projector({
       name: READ_MODELS_PROJECTOR,
       store,
       db,
-      projections: readModelProjections,
+      projections: readModelProjectionsFor({ publisher: deps.notifier }),
       logger: log,
     }),
+    holdExpiryScheduler(runtime, log),
+    billingReactor(runtime, log),
   ];
 }

@@ -12,6 +12,9 @@ export type ApiErrorCode =
   | 'invalid_credentials'
   | 'email_taken'
   | 'film_not_found'
+  | 'invalid_signature'
+  | 'payment_not_found'
+  | 'payment_not_open'
   | 'invalid_cursor'
   | 'invalid_position'
   | 'version_mismatch'
@@ -35,6 +38,7 @@ export const errorTable: Readonly<Record<ErrorCode, ErrorEntry>> = {
   invalid_body: { status: 400, title: 'The request body could not be read' },
   invalid_cursor: { status: 400, title: 'The cursor is not valid' },
   invalid_position: { status: 400, title: 'The position is not valid' },
+  invalid_signature: { status: 400, title: 'The webhook signature is not valid' },
   invalid_screening: { status: 400, title: 'The screening is not valid' },
   unauthorized: { status: 401, title: 'Authentication required' },
   invalid_credentials: { status: 401, title: 'Wrong email or password' },
@@ -45,6 +49,7 @@ export const errorTable: Readonly<Record<ErrorCode, ErrorEntry>> = {
   film_not_found: { status: 404, title: 'Film not found' },
   screening_not_found: { status: 404, title: 'Screening not found' },
   booking_not_found: { status: 404, title: 'Booking not found' },
+  payment_not_found: { status: 404, title: 'Payment not found' },
   method_not_allowed: { status: 405, title: 'Method not allowed' },
   email_taken: { status: 409, title: 'The email is already registered' },
   place_already_exists: { status: 409, title: 'The place already exists' },
@@ -57,6 +62,7 @@ export const errorTable: Readonly<Record<ErrorCode, ErrorEntry>> = {
   sold_out: { status: 409, title: 'Sold out' },
   booking_not_cancellable: { status: 409, title: 'The booking cannot be cancelled' },
   hold_not_expired: { status: 409, title: 'The hold has not expired yet' },
+  payment_not_open: { status: 409, title: 'The payment has already been decided' },
   idempotency_key_in_flight: {
     status: 409,
     title: 'A request with this idempotency key is still running',

@@ -1,4 +1,5 @@
 import { bookingsProjection } from './bookings-projection.js';
+import { type NotificationPublisher, notificationsProjection } from './notifications-projection.js';
 import { placesProjection } from './places-projection.js';
 import type { Projection } from './projection.js';
 import { screeningsProjection } from './screenings-projection.js';
@@ -11,12 +12,28 @@ export const READ_MODELS_PROJECTOR = 'read-models';
  * The API's read models, in the order they must see each event: screenings reads places and
  * the booking's status before bookings changes it; bookings reads screenings.
  */
-export const readModelProjections: readonly Projection[] = [
-  placesProjection,
-  screeningsProjection,
-  bookingsProjection,
-  seatClaimsProjection,
-];
+export function readModelProjectionsFor(deps: ReadModelDeps = {}): readonly Projection[] {
+  return [
+    placesProjection,
+    screeningsProjection,
+    bookingsProjection,
+    seatClaimsProjection,
+    // Last: it reads the screening and booking rows the others wrote for the same event.
+    notificationsProjection(deps.publisher),
+  ];
+}
 
-/** The read-model tables a rebuild clears and refills from the log. */
+/** What the live projector adds to the read models; rebuilds and replays go without. */
+export interface ReadModelDeps {
+  /** Pushes new notifications once their batch commits. */
+  readonly publisher?: NotificationPublisher | undefined;
+}
+
+/** The read models without side effects: what rebuilds, replays and the CLI run. */
+export const readModelProjections: readonly Projection[] = readModelProjectionsFor();
+
+/**
+ * The read-model tables a rebuild clears and refills from the log. Not `notifications`: its
+ * cursors are what clients resume from, so a replay only adds the rows missing (ON CONFLICT).
+ */
 export const READ_MODEL_TABLES = ['places', 'screenings', 'bookings', 'seat_claims'] as const;

@@ -20,7 +20,7 @@ interface Booking {
   currency: string;
   expiresAt: string;
   createdAt: string;
-  payment: null;
+  payment: { provider: string; paymentId: string; checkoutUrl?: string } | null;
 }
 type Seating = { capacity: number } | { seating: { rows: number; seatsPerRow: number } };
 
@@ -103,7 +103,11 @@ describe('POST /api/bookings', () => {
       currency: 'EUR',
       expiresAt: new Date(now + 900_000).toISOString(),
       createdAt: new Date(now).toISOString(),
-      payment: null,
+      payment: {
+        provider: 'simulated',
+        paymentId: expect.stringMatching(/^sim_pi_/),
+        checkoutUrl: `/api/billing/checkout/${booking.payment?.paymentId}`,
+      },
     });
     expect(at(response)).not.toBe('undefined');
     const read = await get(`/api/bookings/${booking.id}`, user, at(response));

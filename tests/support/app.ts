@@ -1,6 +1,7 @@
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { buildApp } from '../../src/api/app.js';
 import { type Config, loadConfig } from '../../src/config.js';
+import { openRuntime, type Runtime } from '../../src/runtime.js';
 import { createTestSchema, databaseUrl, type TestSchema } from './postgres.js';
 
 /** A running app on its own database: PostgreSQL (own schema) when DATABASE_URL is set, else in-memory PGlite. */
@@ -9,7 +10,18 @@ export interface TestApp {
   readonly config: Config;
   /** The test clock: move it with `clock.set(...)` or `clock.advance(ms)`. */
   readonly clock: TestClock;
+  /** The stores the app runs on: another command context on `runtime.store` acts as another node. */
+  readonly runtime: Runtime;
+  /** Closes the app but keeps its database, for a restart with `startTestApp(env, { restartOf })`. */
+  stop(): Promise<void>;
   close(): Promise<void>;
+}
+
+export interface TestAppOptions {
+  /** A stopped app whose configuration, database and clock the new app takes over: a restart. */
+  readonly restartOf?: TestApp;
+  /** A running app on PostgreSQL whose schema this one serves too (a second API node). */
+  readonly shareDatabaseWith?: TestApp;
 }
 
 /** A clock tests move by hand. */
@@ -24,34 +36,59 @@ export class TestClock {
   }
 }
 
-/** Starts an app for end-to-end tests; `env` overrides configuration. */
-export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
-  let schema: TestSchema | undefined;
-  if (databaseUrl) {
-    schema = await createTestSchema();
-    await schema.pool.end();
+const dropDatabase = new WeakMap<TestApp, () => Promise<void>>();
+
+/** Starts an app for end-to-end tests; `env` overrides configuration (ignored on a restart). */
+export async function startTestApp(
+  env: Record<string, string> = {},
+  options: TestAppOptions = {},
+): Promise<TestApp> {
+  const { restartOf } = options;
+  let drop = restartOf ? dropDatabase.get(restartOf) : undefined;
+  let config = restartOf?.config;
+  if (config === undefined) {
+    let schema: TestSchema | undefined;
+    const shared = options.shareDatabaseWith?.config;
+    if (shared && !shared.DATABASE_SCHEMA) throw new TypeError('sharing needs DATABASE_URL');
+    if (databaseUrl && !shared) {
+      schema = await createTestSchema();
+      await schema.pool.end();
+      drop = schema.drop;
+    }
+    config = loadConfig({
+      LOG_LEVEL: 'silent',
+      JWT_SECRET: 'test-secret-test-secret-test-secret-42',
+      RATE_LIMIT: 'off',
+      ...(shared?.DATABASE_SCHEMA
+        ? { DATABASE_URL: shared.DATABASE_URL ?? '', DATABASE_SCHEMA: shared.DATABASE_SCHEMA }
+        : schema
+          ? { DATABASE_URL: databaseUrl, DATABASE_SCHEMA: schema.schema }
+          : { DATA_DIR: 'memory://' }),
+      ...env,
+    });
   }
-  const config = loadConfig({
-    LOG_LEVEL: 'silent',
-    JWT_SECRET: 'test-secret-test-secret-test-secret-42',
-    RATE_LIMIT: 'off',
-    ...(schema
-      ? { DATABASE_URL: databaseUrl, DATABASE_SCHEMA: schema.schema }
-      : { DATA_DIR: 'memory://' }),
-    ...env,
-  });
-  const clock = new TestClock();
-  const app = await buildApp(config, { now: clock.now });
+  const clock = restartOf?.clock ?? new TestClock();
+  const runtime = await openRuntime(config, { now: clock.now });
+  const app = await buildApp(config, { runtime });
   await app.ready();
-  return {
+  let stopped: Promise<void> | undefined;
+  const stop = () => {
+    stopped ??= app.close().then(() => runtime.close());
+    return stopped;
+  };
+  const testApp: TestApp = {
     app,
     config,
     clock,
+    runtime,
+    stop,
     async close() {
-      await app.close();
-      await schema?.drop();
+      await stop();
+      await drop?.();
     },
   };
+  if (drop) dropDatabase.set(testApp, drop);
+  return testApp;
 }
 
 /** A registered user and the headers that authenticate as them. */

@@ -2,11 +2,15 @@ import { v7 } from 'uuid';
 import { cancelBooking, holdSeats } from '../../commands/booking-commands.js';
 import { DomainError } from '../../domain/errors.js';
 import type { ScreeningEvent, ScreeningState } from '../../domain/screening/index.js';
+import { waitForPosition } from '../../projections/checkpoints.js';
 import {
   type Booking,
   findBookingFor,
   listUserBookings,
+  toBookingPayment,
 } from '../../projections/queries/booking-queries.js';
+import { BILLING_REACTOR } from '../../projections/reactors/billing-reactor.js';
+import type { Runtime } from '../../runtime.js';
 import { pageSchema } from '../pagination.js';
 import { requireUser } from '../plugins/authentication.js';
 import { setPosition } from '../plugins/consistency.js';
@@ -21,6 +25,8 @@ import type { TypedApp } from './typed-app.js';
 
 const tags = ['bookings'];
 const security = [{ bearer: [] }];
+// How long a paid hold waits for billing to open its payment before answering without it.
+const PAYMENT_WAIT_MS = 3_000;
 
 /** The booking a command just created, from the aggregate state it left behind. */
 function createdBooking(
@@ -44,8 +50,29 @@ function createdBooking(
     currency: booking.amount.currency,
     expiresAt: booking.expiresAt,
     createdAt: held.data.heldAt,
-    payment: null,
+    payment: toBookingPayment(booking.payment && { ...booking.payment }),
   };
+}
+
+type HoldResult = Awaited<ReturnType<typeof holdSeats>>;
+
+/**
+ * A paid hold, once the billing reactor has opened its payment (waiting at most
+ * PAYMENT_WAIT_MS): the screening's state then carries it, and the position covers it.
+ */
+async function withPayment(runtime: Runtime, bookingId: string, result: HoldResult) {
+  const { state, position } = result;
+  if (state.status === 'initial' || position === undefined) return { state, position };
+  const booking = state.bookings.get(bookingId);
+  if (booking?.status !== 'PENDING' || booking.amount.amount === 0) return { state, position };
+  const { db, store, commands } = runtime;
+  const opts = { timeoutMs: PAYMENT_WAIT_MS };
+  if (!(await waitForPosition(db, store, [BILLING_REACTOR], position, opts))) {
+    return { state, position };
+  }
+  const loaded = await commands.screenings.load(state.screeningId);
+  // The payment's event follows the hold: X-Position must cover it for the GET to show it.
+  return { state: loaded.state, position: (await store.headPosition()) ?? position };
 }
 
 /** Booking seats, the caller's bookings, and cancelling one. */
@@ -60,7 +87,9 @@ export async function bookingRoutes(app: TypedApp, { runtime }: RouteDeps) {
         description:
           'Holds seats: `seats` for assigned seating, `quantity` for general admission (at most ' +
           '10). The booking is PENDING until paid, or CONFIRMED at once when the screening is ' +
-          'free. `payment` is null until payments are implemented.',
+          'free. A paid booking carries its `payment` (`checkoutUrl` for simulated billing, ' +
+          '`clientSecret` for Stripe) once billing has opened it; if that takes longer than ' +
+          'about 3 s, `payment` is null here and GET /api/bookings/:id shows it later.',
         body: createBookingBody,
         response: { 201: bookingSchema },
       },
@@ -79,8 +108,9 @@ export async function bookingRoutes(app: TypedApp, { runtime }: RouteDeps) {
       const result = await holdSeats(runtime.commands, input, {
         metadata: { correlationId: request.id, userId },
       });
-      setPosition(reply, result.position);
-      return reply.code(201).send(createdBooking(bookingId, result.state, result.events));
+      const { state, position } = await withPayment(runtime, bookingId, result);
+      setPosition(reply, position);
+      return reply.code(201).send(createdBooking(bookingId, state, result.events));
     },
   );
 

@@ -1,17 +1,26 @@
+import type { CheckoutDeps } from '../../projections/billing/simulated-checkout.js';
 import type { Runtime } from '../../runtime.js';
 import type { TokenService } from '../auth/token-service.js';
+import type { Notifier } from '../notifications/notifier.js';
 import { authRoutes } from './auth-routes.js';
+import { billingRoutes } from './billing-routes.js';
 import { bookingRoutes } from './booking-routes.js';
 import { filmRoutes } from './film-routes.js';
 import { healthRoutes } from './health-routes.js';
+import { notificationRoutes } from './notification-routes.js';
 import { placeRoutes } from './place-routes.js';
 import { screeningRoutes } from './screening-routes.js';
 import type { TypedApp } from './typed-app.js';
+import { webhookRoutes } from './webhook-routes.js';
 
 /** What every route plugin receives. */
 export interface RouteDeps {
   readonly runtime: Runtime;
   readonly tokens: TokenService;
+  /** The simulated billing service's webhook secret and delivery (checkout and webhook). */
+  readonly billing?: Omit<CheckoutDeps, 'db'>;
+  /** Live notification fan-out (default: in-process). */
+  readonly notifier?: Notifier;
 }
 
 /** Registers every route of the public contract. */
@@ -22,4 +31,7 @@ export async function apiRoutes(app: TypedApp, deps: RouteDeps) {
   await app.register(bookingRoutes, deps);
   await app.register(placeRoutes, deps);
   await app.register(screeningRoutes, deps);
+  await app.register(billingRoutes, deps);
+  await app.register(webhookRoutes, deps);
+  await app.register(notificationRoutes, deps);
 }

@@ -24,10 +24,22 @@ export const bookingSchema = z.object({
   expiresAt: z.iso.datetime().describe('When an unpaid hold ends (ISO-8601)'),
   createdAt: z.iso.datetime(),
   payment: z
-    .null()
+    .object({
+      provider: z.enum(['simulated', 'stripe']),
+      paymentId: z.string(),
+      checkoutUrl: z
+        .string()
+        .optional()
+        .describe('BILLING=simulated: where the payer completes the payment'),
+      clientSecret: z
+        .string()
+        .optional()
+        .describe('BILLING=stripe: the PaymentIntent client secret for Stripe.js'),
+    })
+    .nullable()
     .describe(
-      'Payment details ({ provider, paymentId, checkoutUrl?, clientSecret? }); ' +
-        'always null until payments are implemented',
+      'The payment opened for a paid booking; null for a free one, and until billing has ' +
+        'opened it (GET the booking again to see it)',
     ),
 });
 

@@ -85,6 +85,36 @@ export interface SeatClaimsTable {
   status: 'LOCKED' | 'SOLD';
 }
 
+/** The notifications inbox; `cursor` (a bigint identity) orders a user's notifications. */
+export interface NotificationsTable {
+  cursor: ColumnType<string, never, never>;
+  id: string;
+  user_id: string;
+  type: string;
+  data: Json<Record<string, unknown>>;
+  created_at: Timestamp;
+  source_event_id: string;
+}
+
+/** Payments of the simulated billing service (BILLING=simulated). */
+export interface SimulatedPaymentsTable {
+  id: string;
+  booking_id: string;
+  screening_id: string;
+  amount: number;
+  currency: string;
+  status: 'open' | 'succeeded' | 'failed' | 'refunded';
+  created_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
+/** Webhook events already handled, so a redelivery runs nothing twice. */
+export interface ProcessedWebhooksTable {
+  provider: string;
+  event_id: string;
+  processed_at: Generated<Timestamp>;
+}
+
 export interface ProjectionCheckpointsTable {
   name: string;
   position: string | null;
@@ -110,6 +140,9 @@ export interface Database {
   screenings: ScreeningsTable;
   bookings: BookingsTable;
   seat_claims: SeatClaimsTable;
+  notifications: NotificationsTable;
+  simulated_payments: SimulatedPaymentsTable;
+  processed_webhooks: ProcessedWebhooksTable;
   projection_checkpoints: ProjectionCheckpointsTable;
   idempotency_keys: IdempotencyKeysTable;
 }
@@ -126,3 +159,5 @@ export type NewScreeningRow = Insertable<ScreeningsTable>;
 export type ScreeningUpdate = Updateable<ScreeningsTable>;
 export type BookingRow = Selectable<BookingsTable>;
 export type NewBookingRow = Insertable<BookingsTable>;
+export type NotificationRow = Selectable<NotificationsTable>;
+export type NewNotificationRow = Insertable<NotificationsTable>;

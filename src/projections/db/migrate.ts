@@ -1,15 +1,27 @@
 import { type Migration, type MigrationProvider, Migrator, sql } from 'kysely';
 import type { Db } from './database.js';
 import * as readModels from './migrations/001-read-models.js';
+import * as billing from './migrations/002-billing.js';
+import * as notifications from './migrations/003-notifications.js';
+import * as holdExpiry from './migrations/004-hold-expiry.js';
 
 const migrations: Record<string, Migration> = {
   '001-read-models': readModels,
+  '002-billing': billing,
+  '003-notifications': notifications,
+  '004-hold-expiry': holdExpiry,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };
 
 /** The read-model migrations, for a migrator bound to another schema (a rebuild's scratch). */
 export const readModelMigrations: MigrationProvider = provider;
+
+/**
+ * What PostgreSQL answers when a table, column or schema vanishes under a catalog scan:
+ * undefined_table, undefined_column, invalid_schema_name.
+ */
+const VANISHED = new Set(['42P01', '42703', '3F000']);
 
 /** Brings the read-model schema up to date; throws with the failing migration's error. */
 export async function migrateReadModels(db: Db): Promise<void> {
@@ -21,6 +33,12 @@ export async function migrateReadModels(db: Db): Promise<void> {
     provider,
     migrationTableSchema: rows[0]?.schema ?? 'public',
   });
-  const { error } = await migrator.migrateToLatest();
-  if (error) throw error instanceof Error ? error : new Error(String(error));
+  // The migrator still introspects every schema of the database, which fails spuriously when
+  // another process drops or swaps a table meanwhile (a rebuild's scratch schema): try again.
+  for (let attempt = 1; ; attempt++) {
+    const { error } = await migrator.migrateToLatest();
+    if (!error) return;
+    const vanished = error instanceof Error && 'code' in error && VANISHED.has(String(error.code));
+    if (!vanished || attempt >= 5) throw error instanceof Error ? error : new Error(String(error));
+  }
 }

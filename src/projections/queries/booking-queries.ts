@@ -16,8 +16,33 @@ export interface Booking {
   readonly currency: string;
   readonly expiresAt: string;
   readonly createdAt: string;
-  /** Always null until payments land (a later issue). */
-  readonly payment: null;
+  /** The payment opened for it; null while billing has not opened one (or it is free). */
+  readonly payment: BookingPayment | null;
+}
+
+/** A booking's payment as the API shows it: fields without a value are left out. */
+export interface BookingPayment {
+  readonly provider: 'simulated' | 'stripe';
+  readonly paymentId: string;
+  readonly checkoutUrl?: string;
+  readonly clientSecret?: string;
+}
+
+/** Shapes a payment (from an event or a row) for the API; null when there is none. */
+export function toBookingPayment(
+  payment: Readonly<Record<string, unknown>> | null,
+): BookingPayment | null {
+  if (payment === null) return null;
+  const { provider, paymentId, checkoutUrl, clientSecret } = payment;
+  if ((provider !== 'simulated' && provider !== 'stripe') || typeof paymentId !== 'string') {
+    return null;
+  }
+  return {
+    provider,
+    paymentId,
+    ...(typeof checkoutUrl === 'string' ? { checkoutUrl } : {}),
+    ...(typeof clientSecret === 'string' ? { clientSecret } : {}),
+  };
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -35,7 +60,7 @@ export function toBooking(row: BookingRow): Booking {
     currency: row.currency,
     expiresAt: new Date(row.expires_at).toISOString(),
     createdAt: new Date(row.created_at).toISOString(),
-    payment: null,
+    payment: toBookingPayment(row.payment),
   };
 }
 

@@ -1,0 +1,27 @@
+import type { FastifyBaseLogger } from 'fastify';
+import type { Notification } from '../../projections/queries/notification-queries.js';
+import type { Notifier, NotifierHandler } from './notifier.js';
+import { NotifierHandlers } from './notifier-handlers.js';
+
+/** Without REDIS_URL: notifications reach only this process's sockets. */
+export class LocalNotifier implements Notifier {
+  readonly #handlers: NotifierHandlers;
+
+  constructor(log: FastifyBaseLogger) {
+    this.#handlers = new NotifierHandlers(log);
+  }
+
+  publish(notifications: readonly Notification[]): void {
+    if (notifications.length > 0) this.#handlers.emit({ kind: 'notifications', notifications });
+  }
+
+  subscribe(handler: NotifierHandler): () => void {
+    return this.#handlers.add(handler);
+  }
+
+  async start(): Promise<void> {}
+
+  async close(): Promise<void> {
+    this.#handlers.clear();
+  }
+}

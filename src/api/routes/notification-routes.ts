@@ -1,0 +1,58 @@
+import type {} from '@fastify/websocket';
+import { listNotifications } from '../../projections/queries/notification-queries.js';
+import { LocalNotifier } from '../notifications/local-notifier.js';
+import { NotificationSocket } from '../notifications/notification-socket.js';
+import { SocketRegistry } from '../notifications/socket-registry.js';
+import { requireUser } from '../plugins/authentication.js';
+import { inboxQuery, inboxSchema, socketQuery } from '../schemas/notification.js';
+import type { RouteDeps } from './index.js';
+import type { TypedApp } from './typed-app.js';
+
+const tags = ['notifications'];
+const security = [{ bearer: [] }];
+
+/** The caller's notifications inbox and the live notifications WebSocket. */
+export async function notificationRoutes(app: TypedApp, deps: RouteDeps) {
+  const { runtime } = deps;
+  const notifier = deps.notifier ?? new LocalNotifier(app.log);
+  const registry = new SocketRegistry(notifier, runtime.config.WS_PING_MS);
+  app.addHook('onClose', async () => registry.close());
+
+  app.get(
+    '/api/notifications',
+    {
+      schema: {
+        tags,
+        security,
+        description:
+          "The caller's notifications after the cursor `after`, oldest first. Send " +
+          'X-Min-Position to see the notifications of a command just made. Live: open the ' +
+          'WebSocket `GET /api/ws` (bearer header or `?token=`; 401 before the upgrade), ' +
+          'receive `{ type: "notification", notification }`, send `{ type: "resume", after }` ' +
+          'to get what was missed, in order; unanswered pings (every 30 s) drop the socket.',
+        querystring: inboxQuery,
+        response: { 200: inboxSchema },
+      },
+    },
+    async (request) => {
+      const userId = requireUser(request);
+      return listNotifications(runtime.db, { userId, ...request.query });
+    },
+  );
+
+  app.get(
+    '/api/ws',
+    {
+      websocket: true,
+      // Before the upgrade, so a missing token is an HTTP 401 problem, not a socket.
+      onRequest: async (request) => {
+        requireUser(request);
+      },
+      schema: { querystring: socketQuery },
+    },
+    (socket, request) => {
+      const userId = requireUser(request);
+      registry.add(new NotificationSocket(userId, socket, runtime.db, request.log));
+    },
+  );
+}

@@ -1,0 +1,18 @@
+import type { Config } from '../../config.js';
+import type { Db } from '../db/database.js';
+import type { BillingProvider } from './billing-provider.js';
+import { SimulatedBilling } from './simulated-billing.js';
+import { StripeBilling, stripeClient } from './stripe-billing.js';
+
+/** The billing provider BILLING names, configured from the environment. */
+export function createBillingProvider(config: Config, db: Db): BillingProvider {
+  if (config.BILLING === 'stripe') {
+    // loadConfig refuses BILLING=stripe without a key; this guards a hand-built config.
+    if (!config.STRIPE_SECRET_KEY) throw new Error('BILLING=stripe needs STRIPE_SECRET_KEY');
+    return new StripeBilling(stripeClient(config.STRIPE_SECRET_KEY, config.STRIPE_API_BASE));
+  }
+  return new SimulatedBilling(db, {
+    latencyMs: config.SIMULATED_BILLING_LATENCY_MS,
+    failureRate: config.SIMULATED_BILLING_FAILURE_RATE,
+  });
+}

@@ -1,0 +1,130 @@
+import { recordRefund, requestPayment } from '../../commands/billing-commands.js';
+import type { CommandContext } from '../../commands/command-context.js';
+import type { HandleOptions } from '../../commands/decider-handler.js';
+import { type BookingState, screeningDecider } from '../../domain/screening/index.js';
+import type { RecordedEvent } from '../../eventstore/event-store.js';
+import type { Runtime } from '../../runtime.js';
+import type { BillingProvider } from '../billing/billing-provider.js';
+import { type ReactorLogger, ReactorRunner } from './reactor-runner.js';
+
+/** Names the billing reactor's checkpoint and lock (wait on it to see a payment opened). */
+export const BILLING_REACTOR = 'billing';
+
+/** What billing reactions need. */
+export interface BillingReactionDeps {
+  readonly commands: CommandContext;
+  readonly billing: BillingProvider;
+  readonly logger: ReactorLogger;
+}
+
+/** The billing reactor of this process: opens payments for holds and refunds what must go back. */
+export function billingReactor(runtime: Runtime, logger: ReactorLogger): ReactorRunner {
+  const deps = { commands: runtime.commands, billing: runtime.billing, logger };
+  return new ReactorRunner({
+    name: BILLING_REACTOR,
+    store: runtime.store,
+    db: runtime.db,
+    logger,
+    react: (event) => reactToBilling(deps, event),
+  });
+}
+
+/**
+ * A paid hold gets a payment; a cancelled paid booking and a late payment get refunded. Each
+ * provider call is keyed and each command carries a command id from the event, so a re-run
+ * opens, refunds and records nothing twice.
+ */
+export async function reactToBilling(
+  deps: BillingReactionDeps,
+  event: RecordedEvent,
+): Promise<boolean> {
+  if (!screeningDecider.isEvent(event)) return false;
+  switch (event.type) {
+    case 'SeatsHeld':
+      if (event.data.amount.amount <= 0) return false;
+      await openPayment(deps, event, event.data);
+      return true;
+    case 'BookingCancelled':
+      if (event.data.refundPaymentId === null) return false;
+      await refund(deps, event, { ...event.data, paymentId: event.data.refundPaymentId });
+      return true;
+    case 'LatePaymentRejected':
+      await refund(deps, event, event.data);
+      return true;
+    default:
+      return false;
+  }
+}
+
+interface BookingRef {
+  readonly screeningId: string;
+  readonly bookingId: string;
+}
+
+async function openPayment(
+  deps: BillingReactionDeps,
+  event: RecordedEvent,
+  hold: BookingRef & {
+    readonly userId: string;
+    readonly amount: { amount: number; currency: string };
+  },
+): Promise<void> {
+  const { screeningId, bookingId, userId, amount } = hold;
+  const booking = await bookingOf(deps.commands, hold);
+  // Catching up on an old hold that ended, or one already paid for: nothing to open.
+  if (booking?.status !== 'PENDING' || booking.payment !== null) return;
+  const payment = await deps.billing.createPayment({
+    bookingId,
+    screeningId,
+    userId,
+    amount,
+    idempotencyKey: event.id,
+  });
+  await requestPayment(
+    deps.commands,
+    { screeningId, bookingId, payment },
+    options(event, `${event.id}:payment`),
+  );
+  deps.logger.info(
+    { correlationId: event.metadata.correlationId, bookingId, paymentId: payment.paymentId },
+    'payment opened',
+  );
+}
+
+async function refund(
+  deps: BillingReactionDeps,
+  event: RecordedEvent,
+  target: BookingRef & { readonly paymentId: string },
+): Promise<void> {
+  const { screeningId, bookingId, paymentId } = target;
+  const booking = await bookingOf(deps.commands, target);
+  if (!booking || booking.refundedPaymentIds.includes(paymentId)) return;
+  const { refundId } = await deps.billing.refund({
+    paymentId,
+    amount: booking.amount,
+    idempotencyKey: `${event.id}:refund`,
+  });
+  await recordRefund(
+    deps.commands,
+    { screeningId, bookingId, paymentId, refundId },
+    options(event, `${event.id}:refund`),
+  );
+  deps.logger.info(
+    { correlationId: event.metadata.correlationId, bookingId, paymentId, refundId },
+    'payment refunded',
+  );
+}
+
+async function bookingOf(
+  commands: CommandContext,
+  { screeningId, bookingId }: BookingRef,
+): Promise<BookingState | undefined> {
+  const { state } = await commands.screenings.load(screeningId);
+  return state.status === 'initial' ? undefined : state.bookings.get(bookingId);
+}
+
+function options(event: RecordedEvent, commandId: string): HandleOptions {
+  return {
+    metadata: { correlationId: event.metadata.correlationId, causationId: event.id, commandId },
+  };
+}

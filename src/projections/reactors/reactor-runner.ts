@@ -1,0 +1,174 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { BackgroundService } from '../../api/background-services.js';
+import type { EventStore, RecordedEvent } from '../../eventstore/event-store.js';
+import { withProjectorLock } from '../advisory-lock.js';
+import { readCheckpoint } from '../checkpoints.js';
+import type { Db } from '../db/database.js';
+import { EventBuffer } from '../event-buffer.js';
+
+const BATCH = 100;
+const IDLE_MS = 1_000;
+
+/** The pino-like logger a reactor reports to. */
+export interface ReactorLogger {
+  info(details: object, message: string): void;
+  warn(details: object, message: string): void;
+  error(details: object, message: string): void;
+}
+
+/**
+ * Reacts to one event, outside any transaction (it may call external services). Resolves true
+ * when the event concerned it (its checkpoint is then saved at once), false to skip it. It
+ * must be idempotent: after a crash the event is handled again.
+ */
+export type Reaction = (event: RecordedEvent) => Promise<boolean>;
+
+/** Options of {@link ReactorRunner}. */
+export interface ReactorOptions {
+  /** Names the checkpoint row and the advisory lock: one active instance per name. */
+  readonly name: string;
+  readonly store: EventStore;
+  readonly db: Db;
+  readonly react: Reaction;
+  readonly logger: ReactorLogger;
+  /** First pause after a failed reaction, doubled on each retry (default 100 ms). */
+  readonly retryInitialMs?: number;
+  /** Longest pause between retries of one event (default 30 s). */
+  readonly retryMaxMs?: number;
+  /** Pause between tries for the lock, and after a failure of the feed (default 1000 ms). */
+  readonly lockRetryMs?: number;
+}
+
+/**
+ * Follows the global feed from its own checkpoint and runs a reaction on each event, one at a
+ * time and in order. A failing event is retried with exponential backoff, never skipped.
+ */
+export class ReactorRunner implements BackgroundService {
+  readonly #options: ReactorOptions;
+  #controller: AbortController | undefined;
+  #loop: Promise<void> | undefined;
+
+  constructor(options: ReactorOptions) {
+    this.#options = options;
+  }
+
+  /** Launches the loop in the background; it stands by while another instance is active. */
+  async start(): Promise<void> {
+    if (this.#loop) return;
+    this.#controller = new AbortController();
+    this.#loop = this.#run(this.#controller.signal);
+  }
+
+  /** Stops after the reaction in progress; its event is handled again on the next start. */
+  async stop(): Promise<void> {
+    this.#controller?.abort();
+    await this.#loop;
+    this.#loop = undefined;
+    this.#controller = undefined;
+  }
+
+  async #run(signal: AbortSignal): Promise<void> {
+    const { db, name, logger } = this.#options;
+    while (!signal.aborted) {
+      try {
+        await withProjectorLock(db, name, (lockConnection) => this.#follow(lockConnection, signal));
+      } catch (error) {
+        logger.error({ err: error, reactor: name }, 'reactor failed; it will resume');
+      }
+      await sleep(this.#options.lockRetryMs ?? 1_000, undefined, { signal }).catch(() => undefined);
+    }
+  }
+
+  async #follow(lockConnection: Db, signal: AbortSignal): Promise<void> {
+    const { name, store } = this.#options;
+    const from = await readCheckpoint(lockConnection, name);
+    const buffer = new EventBuffer<RecordedEvent>(BATCH * 4);
+    const feed = new AbortController();
+    const onStop = (): void => {
+      feed.abort();
+      buffer.close();
+    };
+    signal.addEventListener('abort', onStop, { once: true });
+    const producer = (async () => {
+      try {
+        for await (const event of store.subscribeAll({ from, signal: feed.signal })) {
+          await buffer.push(event);
+        }
+        buffer.close();
+      } catch (error) {
+        buffer.fail(error);
+      }
+    })();
+    try {
+      await this.#consume(buffer, lockConnection, signal);
+    } finally {
+      signal.removeEventListener('abort', onStop);
+      onStop();
+      await producer;
+    }
+  }
+
+  async #consume(buffer: EventBuffer<RecordedEvent>, lockConnection: Db, signal: AbortSignal) {
+    while (!signal.aborted) {
+      const batch = await buffer.take(BATCH, IDLE_MS);
+      if (signal.aborted) return;
+      if (batch.length === 0) {
+        if (buffer.finished) return;
+        continue;
+      }
+      let saved: string | undefined;
+      for (const event of batch) {
+        const concerned = await this.#reactWithRetry(event, signal);
+        if (concerned === 'stopped') return;
+        if (concerned) saved = await this.#save(lockConnection, event.position);
+      }
+      const last = batch.at(-1)?.position;
+      // The lock's connection writes the checkpoint: a lost lock fails here, not silently.
+      if (last !== undefined && last !== saved) await this.#save(lockConnection, last);
+    }
+  }
+
+  async #reactWithRetry(event: RecordedEvent, signal: AbortSignal): Promise<boolean | 'stopped'> {
+    const { name, react, logger } = this.#options;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await react(event);
+      } catch (error) {
+        const delayMs = this.#delay(attempt);
+        logger.warn(
+          {
+            err: error,
+            reactor: name,
+            eventId: event.id,
+            eventType: event.type,
+            correlationId: event.metadata.correlationId,
+            attempt,
+            retryInMs: delayMs,
+          },
+          'reaction failed; retrying',
+        );
+        const stopped = await sleep(delayMs, undefined, { signal }).then(
+          () => false,
+          () => true,
+        );
+        if (stopped) return 'stopped';
+      }
+    }
+  }
+
+  #delay(attempt: number): number {
+    const initial = this.#options.retryInitialMs ?? 100;
+    const max = this.#options.retryMaxMs ?? 30_000;
+    return Math.min(max, initial * 2 ** Math.min(attempt - 1, 30));
+  }
+
+  async #save(lockConnection: Db, position: string): Promise<string> {
+    const now = new Date();
+    await lockConnection
+      .insertInto('projection_checkpoints')
+      .values({ name: this.#options.name, position, updated_at: now })
+      .onConflict((oc) => oc.column('name').doUpdateSet({ position, updated_at: now }))
+      .execute();
+    return position;
+  }
+}

@@ -1,0 +1,364 @@
+import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
+import Stripe from 'stripe';
+import { v7 } from 'uuid';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expireBooking } from '../../src/commands/booking-commands.js';
+import { billingWebhookSecret } from '../../src/projections/billing/simulated-billing.js';
+import { waitForPosition } from '../../src/projections/checkpoints.js';
+import { BILLING_REACTOR } from '../../src/projections/reactors/billing-reactor.js';
+import {
+  problemOf,
+  registerUser,
+  startTestApp,
+  type TestApp,
+  type TestUser,
+} from '../support/app.js';
+
+interface Booking {
+  id: string;
+  screeningId: string;
+  status: string;
+  expiresAt: string;
+  payment: { provider: string; paymentId: string; checkoutUrl?: string } | null;
+}
+
+let t: TestApp;
+let app: FastifyInstance;
+let filmId: string;
+let secret: string;
+
+beforeAll(async () => {
+  t = await startTestApp();
+  app = t.app;
+  secret = billingWebhookSecret(t.config, t.config.JWT_SECRET ?? '');
+  filmId = (await app.inject({ url: '/api/films?limit=1' })).json<{ items: { id: string }[] }>()
+    .items[0]!.id;
+});
+afterAll(() => t?.close());
+
+const at = (response: LightMyRequestResponse) => String(response.headers['x-position']);
+
+async function screening(host: TestUser, amount = 1500): Promise<string> {
+  const place = await app.inject({
+    method: 'POST',
+    url: '/api/places',
+    headers: host.auth,
+    payload: { name: 'Attic cinema' },
+  });
+  const startsAt = new Date(t.clock.now().getTime() + 7 * 86_400_000).toISOString();
+  const response = await app.inject({
+    method: 'POST',
+    url: '/api/screenings',
+    headers: host.auth,
+    payload: {
+      placeId: place.json<{ id: string }>().id,
+      filmId,
+      startsAt,
+      price: { amount, currency: 'EUR' },
+      seating: { rows: 2, seatsPerRow: 2 },
+    },
+  });
+  expect(response.statusCode).toBe(201);
+  return response.json<{ id: string }>().id;
+}
+
+/** A paid hold of seat A1, with the payment billing opened for it. */
+async function hold(user: TestUser, screeningId: string) {
+  const response = await app.inject({
+    method: 'POST',
+    url: '/api/bookings',
+    headers: user.auth,
+    payload: { screeningId, seats: [{ row: 1, number: 1 }] },
+  });
+  expect(response.statusCode).toBe(201);
+  const booking = response.json<Booking>();
+  expect(booking.payment).toEqual({
+    provider: 'simulated',
+    paymentId: expect.stringMatching(/^sim_pi_[0-9a-f-]{36}$/),
+    checkoutUrl: `/api/billing/checkout/${booking.payment?.paymentId}`,
+  });
+  return { booking, paymentId: booking.payment?.paymentId ?? '', position: at(response) };
+}
+
+function checkout(paymentId: string, outcome: 'succeeded' | 'failed') {
+  return app.inject({
+    method: 'POST',
+    url: `/api/billing/checkout/${paymentId}`,
+    payload: { outcome },
+  });
+}
+
+function get(url: string, user: TestUser, position: string) {
+  return app.inject({ url, headers: { ...user.auth, 'x-min-position': position } });
+}
+
+async function statusOf(user: TestUser, bookingId: string, position: string) {
+  const response = await get(`/api/bookings/${bookingId}`, user, position);
+  expect(response.statusCode).toBe(200);
+  return response.json<Booking>().status;
+}
+
+async function paymentStatus(paymentId: string) {
+  const row = await t.runtime.db
+    .selectFrom('simulated_payments')
+    .select('status')
+    .where('id', '=', paymentId)
+    .executeTakeFirst();
+  return row?.status;
+}
+
+async function streamEvents(screeningId: string) {
+  const streamId = t.runtime.commands.screenings.streamId(screeningId);
+  return (await t.runtime.store.read(streamId)).events;
+}
+
+/** Waits until the billing reactor has handled everything up to `position`. */
+async function billingPassed(position: string) {
+  expect(await waitForPosition(t.runtime.db, t.runtime.store, [BILLING_REACTOR], position)).toBe(
+    true,
+  );
+}
+
+/** A `payment_intent.*` event for a simulated payment, as the billing service would send it. */
+function paymentEvent(type: string, paymentId: string, booking: Booking) {
+  return JSON.stringify({
+    id: `evt_${v7()}`,
+    object: 'event',
+    type,
+    data: {
+      object: {
+        id: paymentId,
+        object: 'payment_intent',
+        amount: 1500,
+        currency: 'eur',
+        metadata: { bookingId: booking.id, screeningId: booking.screeningId },
+      },
+    },
+    created: Math.floor(Date.now() / 1000),
+  });
+}
+
+function webhook(payload: string, signature: string | undefined) {
+  return app.inject({
+    method: 'POST',
+    url: '/api/webhooks/billing',
+    headers: {
+      'content-type': 'application/json',
+      ...(signature === undefined ? {} : { 'stripe-signature': signature }),
+    },
+    payload,
+  });
+}
+
+describe('simulated checkout', () => {
+  it('confirms the booking when the payer pays, once', async () => {
+    const user = await registerUser(app);
+    const { booking, paymentId } = await hold(user, await screening(await registerUser(app)));
+    expect(await paymentStatus(paymentId)).toBe('open');
+    const paid = await checkout(paymentId, 'succeeded');
+    expect(paid.statusCode).toBe(200);
+    expect(paid.json()).toEqual({ paymentId, status: 'succeeded' });
+    expect(await statusOf(user, booking.id, at(paid))).toBe('CONFIRMED');
+    expect(await paymentStatus(paymentId)).toBe('succeeded');
+    const again = await checkout(paymentId, 'failed');
+    expect(again.statusCode).toBe(409);
+    expect(problemOf(again).code).toBe('payment_not_open');
+    const unknown = await checkout(`sim_pi_${v7()}`, 'succeeded');
+    expect(unknown.statusCode).toBe(404);
+    expect(problemOf(unknown).code).toBe('payment_not_found');
+  });
+
+  it('cancels the hold and frees the seat when the payment fails', async () => {
+    const user = await registerUser(app);
+    const screeningId = await screening(await registerUser(app));
+    const { booking, paymentId } = await hold(user, screeningId);
+    const failed = await checkout(paymentId, 'failed');
+    expect(failed.statusCode).toBe(200);
+    expect(failed.json()).toEqual({ paymentId, status: 'failed' });
+    expect(await statusOf(user, booking.id, at(failed))).toBe('CANCELLED');
+    const seats = await get(`/api/screenings/${screeningId}/seats`, user, at(failed));
+    expect(seats.json<{ seats: { status: string }[] }>().seats[0]).toMatchObject({
+      row: 1,
+      number: 1,
+      status: 'AVAILABLE',
+    });
+  });
+});
+
+describe('POST /api/webhooks/billing', () => {
+  it('processes a redelivered event once and answers 200 duplicate', async () => {
+    const user = await registerUser(app);
+    const { booking, paymentId } = await hold(user, await screening(await registerUser(app)));
+    const payload = paymentEvent('payment_intent.succeeded', paymentId, booking);
+    const first = await webhook(
+      payload,
+      Stripe.webhooks.generateTestHeaderString({ payload, secret }),
+    );
+    expect(first.statusCode).toBe(200);
+    expect(first.json()).toEqual({ received: true });
+    const second = await webhook(
+      payload,
+      Stripe.webhooks.generateTestHeaderString({ payload, secret }),
+    );
+    expect(second.statusCode).toBe(200);
+    expect(second.json()).toEqual({ received: true, duplicate: true });
+    expect(second.headers['x-position']).toBeUndefined();
+    expect(await statusOf(user, booking.id, at(first))).toBe('CONFIRMED');
+    const confirmed = (await streamEvents(booking.screeningId)).filter(
+      (e) => e.type === 'BookingConfirmed',
+    );
+    expect(confirmed).toHaveLength(1);
+  });
+
+  it('refuses a missing or forged signature with 400 invalid_signature', async () => {
+    const user = await registerUser(app);
+    const { booking, paymentId } = await hold(user, await screening(await registerUser(app)));
+    const payload = paymentEvent('payment_intent.succeeded', paymentId, booking);
+    const forged = Stripe.webhooks.generateTestHeaderString({ payload, secret: 'whsec_forged' });
+    const tampered = Stripe.webhooks.generateTestHeaderString({ payload: `${payload} `, secret });
+    for (const signature of [undefined, 'nonsense', forged, tampered]) {
+      const response = await webhook(payload, signature);
+      expect(response.statusCode, String(signature)).toBe(400);
+      expect(problemOf(response).code).toBe('invalid_signature');
+    }
+    const head = (await t.runtime.store.headPosition()) ?? '';
+    expect(await statusOf(user, booking.id, head)).toBe('PENDING');
+  });
+
+  it('acknowledges events of other types and of unknown bookings without acting', async () => {
+    const user = await registerUser(app);
+    const { booking, paymentId } = await hold(user, await screening(await registerUser(app)));
+    const other = paymentEvent('charge.succeeded', paymentId, booking);
+    const unknown = paymentEvent('payment_intent.succeeded', paymentId, { ...booking, id: v7() });
+    for (const payload of [other, unknown]) {
+      const response = await webhook(
+        payload,
+        Stripe.webhooks.generateTestHeaderString({ payload, secret }),
+      );
+      expect(response.statusCode).toBe(200);
+      expect(response.json()).toEqual({ received: true });
+    }
+    const head = (await t.runtime.store.headPosition()) ?? '';
+    expect(await statusOf(user, booking.id, head)).toBe('PENDING');
+  });
+});
+
+describe('refunds', () => {
+  async function paidBooking(host: TestUser, user: TestUser) {
+    const screeningId = await screening(host);
+    const { booking, paymentId } = await hold(user, screeningId);
+    const paid = await checkout(paymentId, 'succeeded');
+    expect(await statusOf(user, booking.id, at(paid))).toBe('CONFIRMED');
+    return { booking, paymentId, screeningId };
+  }
+
+  async function expectRefunded(screeningId: string, paymentId: string, position: string) {
+    await billingPassed(position);
+    const refunds = (await streamEvents(screeningId)).filter((e) => e.type === 'PaymentRefunded');
+    expect(refunds.map((e) => e.data)).toEqual([
+      expect.objectContaining({
+        paymentId,
+        refundId: expect.stringMatching(/^sim_re_/),
+        amount: { amount: 1500, currency: 'EUR' },
+      }),
+    ]);
+    expect(await paymentStatus(paymentId)).toBe('refunded');
+  }
+
+  it('refunds a paid booking its owner cancels', async () => {
+    const user = await registerUser(app);
+    const { booking, paymentId, screeningId } = await paidBooking(await registerUser(app), user);
+    const cancelled = await app.inject({
+      method: 'POST',
+      url: `/api/bookings/${booking.id}/cancel`,
+      headers: user.auth,
+    });
+    expect(cancelled.statusCode).toBe(200);
+    await expectRefunded(screeningId, paymentId, at(cancelled));
+  });
+
+  it('refunds the paid bookings of a screening its host cancels', async () => {
+    const [host, user] = [await registerUser(app, 'Host'), await registerUser(app)];
+    const { paymentId, screeningId } = await paidBooking(host, user);
+    const cancelled = await app.inject({
+      method: 'POST',
+      url: `/api/screenings/${screeningId}/cancel`,
+      headers: host.auth,
+      payload: {},
+    });
+    expect(cancelled.statusCode).toBe(200);
+    await expectRefunded(screeningId, paymentId, at(cancelled));
+  });
+
+  it('refunds a payment that arrives after the hold expired', async () => {
+    const user = await registerUser(app);
+    const screeningId = await screening(await registerUser(app));
+    const { booking, paymentId } = await hold(user, screeningId);
+    t.clock.set(new Date(Date.parse(booking.expiresAt) + 1_000));
+    const metadata = { correlationId: `test-${v7()}` };
+    await expireBooking(t.runtime.commands, { screeningId, bookingId: booking.id }, { metadata });
+    const paid = await checkout(paymentId, 'succeeded');
+    expect(paid.statusCode).toBe(200);
+    expect(await statusOf(user, booking.id, at(paid))).toBe('EXPIRED');
+    const types = (await streamEvents(screeningId)).map((e) => e.type);
+    expect(types).toContain('LatePaymentRejected');
+    await expectRefunded(screeningId, paymentId, at(paid));
+  });
+});
+
+describe('a flaky billing service', () => {
+  it('still opens exactly one payment per hold: the reactor retries', async () => {
+    const flaky = await startTestApp({ SIMULATED_BILLING_FAILURE_RATE: '0.5' });
+    try {
+      const { app: api, runtime } = flaky;
+      const host = await registerUser(api, 'Host');
+      const place = await api.inject({
+        method: 'POST',
+        url: '/api/places',
+        headers: host.auth,
+        payload: { name: 'Shed' },
+      });
+      const created = await api.inject({
+        method: 'POST',
+        url: '/api/screenings',
+        headers: host.auth,
+        payload: {
+          placeId: place.json<{ id: string }>().id,
+          filmId,
+          startsAt: new Date(flaky.clock.now().getTime() + 86_400_000).toISOString(),
+          price: { amount: 900, currency: 'EUR' },
+          capacity: 10,
+        },
+      });
+      const screeningId = created.json<{ id: string }>().id;
+      const user = await registerUser(api);
+      const positions: string[] = [];
+      for (let i = 0; i < 4; i++) {
+        const response = await api.inject({
+          method: 'POST',
+          url: '/api/bookings',
+          headers: user.auth,
+          payload: { screeningId, quantity: 1 },
+        });
+        expect(response.statusCode).toBe(201);
+        positions.push(at(response));
+      }
+      const last = positions.at(-1) ?? '';
+      const waited = { timeoutMs: 25_000 };
+      expect(
+        await waitForPosition(runtime.db, runtime.store, [BILLING_REACTOR], last, waited),
+      ).toBe(true);
+      const streamId = runtime.commands.screenings.streamId(screeningId);
+      const { events } = await runtime.store.read(streamId);
+      expect(events.filter((e) => e.type === 'PaymentRequested')).toHaveLength(4);
+      const rows = await runtime.db
+        .selectFrom('simulated_payments')
+        .select('id')
+        .where('screening_id', '=', screeningId)
+        .execute();
+      expect(rows).toHaveLength(4);
+    } finally {
+      await flaky.close();
+    }
+  }, 60_000);
+});
