@@ -1,0 +1,40 @@
+import { z } from 'zod';
+import type { NewEvent } from '../eventstore/event-store.js';
+import { CliError } from './io.js';
+
+const lineSchema = z.object({
+  streamId: z.string().min(1),
+  revision: z.string().regex(/^\d+$/, 'a decimal revision'),
+  id: z.string().min(1),
+  type: z.string().min(1),
+  data: z.record(z.string(), z.unknown()),
+  metadata: z.looseObject({
+    correlationId: z.string(),
+    causationId: z.string().optional(),
+    userId: z.string().optional(),
+    schemaVersion: z.number(),
+  }),
+});
+
+/** One line of an export, ready to append. */
+export interface EventLine extends NewEvent {
+  readonly streamId: string;
+  readonly revision: bigint;
+}
+
+/** Parses and validates one NDJSON line; a bad line fails with its number. */
+export function parseEventLine(text: string, lineNo: number): EventLine {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    throw new CliError(`line ${lineNo}: not JSON`);
+  }
+  const parsed = lineSchema.safeParse(json);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+    throw new CliError(`line ${lineNo}: not an exported event (${problems.join('; ')})`);
+  }
+  const { revision, ...event } = parsed.data;
+  return { ...event, revision: BigInt(revision) };
+}

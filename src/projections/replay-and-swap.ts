@@ -1,0 +1,48 @@
+import { sql } from 'kysely';
+import type { Tx } from './db/database.js';
+import type { ReadModelTable } from './read-model-groups.js';
+import { atLiveCheckpoint, type ScratchReplayOptions } from './scratch-replay.js';
+import type { ScratchSchema } from './scratch-schema.js';
+
+/** Options of {@link replayAndSwap}. */
+export interface ReplayAndSwapOptions extends ScratchReplayOptions {
+  /** The live tables replaced by their replayed copies. */
+  readonly tables: readonly ReadModelTable[];
+}
+
+/** What {@link replayAndSwap} did. */
+export interface ReplayAndSwapResult {
+  readonly applied: number;
+  /** The checkpoint the swapped-in tables reflect; undefined when nothing was projected yet. */
+  readonly position: string | undefined;
+  readonly tables: readonly ReadModelTable[];
+}
+
+/**
+ * Rebuilds read-model tables without downtime: replays the log into fresh tables in a scratch
+ * schema, then swaps them for the live ones in one transaction. Readers wait on the table locks
+ * for a moment and never see an empty or partial table. The swapped-in tables land exactly on
+ * the projector's checkpoint, which stays where it is: moving it would make the projector skip
+ * events for the read models that were not rebuilt (notifications among them).
+ */
+export async function replayAndSwap(options: ReplayAndSwapOptions): Promise<ReplayAndSwapResult> {
+  const { tables } = options;
+  const { applied, position } = await atLiveCheckpoint(options, (tx, scratch) =>
+    swapTables(tx, scratch, tables),
+  );
+  return { applied, position, tables };
+}
+
+async function swapTables(
+  tx: Tx,
+  scratch: ScratchSchema,
+  tables: readonly ReadModelTable[],
+): Promise<void> {
+  const live = (table: string) => sql.table(`${scratch.live}.${table}`);
+  await sql`LOCK TABLE ${sql.join(tables.map(live))} IN ACCESS EXCLUSIVE MODE`.execute(tx);
+  for (const table of tables) {
+    await sql`DROP TABLE ${live(table)}`.execute(tx);
+    await sql`ALTER TABLE ${sql.table(`${scratch.name}.${table}`)}
+      SET SCHEMA ${sql.id(scratch.live)}`.execute(tx);
+  }
+}

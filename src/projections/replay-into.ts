@@ -1,0 +1,47 @@
+import type { EventStore, RecordedEvent } from '../eventstore/event-store.js';
+import type { Db } from './db/database.js';
+import { readLogRange } from './log-range.js';
+import type { Projection, ProjectionContext } from './projection.js';
+
+/** Options of {@link replayInto}. */
+export interface ReplayIntoOptions {
+  readonly store: EventStore;
+  /** Where the projections write, e.g. a Kysely bound to a scratch schema. */
+  readonly db: Db;
+  readonly projections: readonly Projection[];
+  readonly from?: string | undefined;
+  readonly to: string;
+  /** Events per transaction (default 500). */
+  readonly batchSize?: number;
+  /** Called after each committed batch with the number of events applied so far. */
+  readonly onProgress?: (applied: number) => void;
+}
+
+// A replay rebuilds rows only: effects such as notifications went out the first time.
+const noEffects: ProjectionContext = { afterCommit: () => undefined };
+
+/** Applies the log's events in (from, to] to the projections, batch by batch; returns the count. */
+export async function replayInto(options: ReplayIntoOptions): Promise<number> {
+  const { store, db, projections } = options;
+  const batchSize = options.batchSize ?? 500;
+  let batch: RecordedEvent[] = [];
+  let applied = 0;
+  const flush = async (): Promise<void> => {
+    if (batch.length === 0) return;
+    const events = batch;
+    batch = [];
+    await db.transaction().execute(async (tx) => {
+      for (const event of events) {
+        for (const projection of projections) await projection.apply(tx, event, noEffects);
+      }
+    });
+    applied += events.length;
+    options.onProgress?.(applied);
+  };
+  for await (const event of readLogRange(store, { from: options.from, to: options.to })) {
+    batch.push(event);
+    if (batch.length >= batchSize) await flush();
+  }
+  await flush();
+  return applied;
+}

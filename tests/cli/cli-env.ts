@@ -1,0 +1,133 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { expect } from 'vitest';
+import { run } from '../../src/cli/main.js';
+import { loadConfig } from '../../src/config.js';
+import { waitForPosition } from '../../src/projections/checkpoints.js';
+import type { Db } from '../../src/projections/db/database.js';
+import { Projector } from '../../src/projections/projector.js';
+import { READ_MODELS_PROJECTOR, readModelProjections } from '../../src/projections/read-models.js';
+import type { Runtime } from '../../src/runtime.js';
+import { openRuntime } from '../../src/runtime.js';
+import { createTestSchema, databaseUrl } from '../support/postgres.js';
+
+/** What one CLI run printed and returned. */
+export interface CliResult {
+  readonly code: number;
+  readonly out: string;
+  readonly err: string;
+}
+
+/** A database for one test: PGlite in a folder, or PostgreSQL in its own schema. */
+export interface CliEnv {
+  readonly env: Record<string, string>;
+  /** Opens the stores the CLI would open; on PGlite, close it before running the CLI. */
+  open(now?: () => Date): Promise<Runtime>;
+  cli(argv: readonly string[], stdin?: string): Promise<CliResult>;
+  dispose(): Promise<void>;
+}
+
+/** A backend the CLI tests run on. */
+export interface Backend {
+  readonly name: 'pglite' | 'postgres';
+  create(): Promise<CliEnv>;
+}
+
+function envOf(env: Record<string, string>, dispose: () => Promise<void>): CliEnv {
+  return {
+    env,
+    open: (now) => openRuntime(loadConfig({ LOG_LEVEL: 'silent', ...env }), now ? { now } : {}),
+    async cli(argv, stdin) {
+      let out = '';
+      let err = '';
+      const code = await run(argv, {
+        out: (text) => {
+          out += text;
+        },
+        err: (text) => {
+          err += text;
+        },
+        env: { ...env },
+        ...(stdin === undefined ? {} : { stdin: Readable.from([stdin]) }),
+      });
+      return { code, out, err };
+    },
+    dispose,
+  };
+}
+
+const pglite: Backend = {
+  name: 'pglite',
+  async create() {
+    const dir = await mkdtemp(join(tmpdir(), 'cowatch-cli-'));
+    return envOf({ DATA_DIR: dir }, () => rm(dir, { recursive: true, force: true }));
+  },
+};
+
+const postgres: Backend = {
+  name: 'postgres',
+  async create() {
+    const schema = await createTestSchema();
+    await schema.pool.end();
+    const env = { DATABASE_URL: databaseUrl ?? '', DATABASE_SCHEMA: schema.schema };
+    return envOf(env, () => schema.drop());
+  },
+};
+
+/** PGlite always; PostgreSQL too when DATABASE_URL is set. */
+export const backends: readonly Backend[] = databaseUrl ? [pglite, postgres] : [pglite];
+
+/** Runs the read-models projector until it has applied the whole log. */
+export async function projectToHead(runtime: Runtime): Promise<void> {
+  const { store, db } = runtime;
+  const head = await store.headPosition();
+  if (head === undefined) return;
+  const projector = new Projector({
+    name: READ_MODELS_PROJECTOR,
+    store,
+    db,
+    projections: readModelProjections,
+    retryMs: 20,
+  });
+  await projector.start();
+  try {
+    const reached = await waitForPosition(db, store, [READ_MODELS_PROJECTOR], head, {
+      timeoutMs: 20_000,
+    });
+    expect(reached, 'the projector reached the head').toBe(true);
+  } finally {
+    await projector.stop();
+  }
+}
+
+/** Every read-model row in a stable order, for comparisons that do not use the CLI's own. */
+export async function readModelRows(db: Db) {
+  return {
+    places: await db.selectFrom('places').selectAll().orderBy('id').execute(),
+    screenings: await db.selectFrom('screenings').selectAll().orderBy('id').execute(),
+    bookings: await db.selectFrom('bookings').selectAll().orderBy('id').execute(),
+    seatClaims: await db
+      .selectFrom('seat_claims')
+      .selectAll()
+      .orderBy('screening_id')
+      .orderBy('seat_row')
+      .orderBy('seat_number')
+      .execute(),
+  };
+}
+
+/** Opens the env's runtime, runs `fn`, and closes it (PGlite allows one instance per folder). */
+export async function withRuntime<T>(
+  env: CliEnv,
+  fn: (runtime: Runtime) => Promise<T>,
+  now?: () => Date,
+): Promise<T> {
+  const runtime = await env.open(now);
+  try {
+    return await fn(runtime);
+  } finally {
+    await runtime.close();
+  }
+}
