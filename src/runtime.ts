@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 import { type CommandContext, createCommandContext } from './commands/command-context.js';
+import type { CommandObserver } from './commands/decider-handler.js';
 import type { Config } from './config.js';
 import type { EventStore } from './eventstore/event-store.js';
 import { EventStoreDbEventStore } from './eventstore/eventstoredb-event-store.js';
@@ -23,6 +24,8 @@ export interface Runtime {
   /** The billing provider BILLING names (simulated or Stripe). */
   readonly billing: BillingProvider;
   readonly now: () => Date;
+  /** Adds an observer of every command this runtime handles (metrics). */
+  observeCommands(observer: CommandObserver): void;
   close(): Promise<void>;
 }
 
@@ -44,9 +47,25 @@ export async function openRuntime(config: Config, options: RuntimeOptions = {}):
     await close();
     throw error;
   }
-  const commands = createCommandContext(store, { now, holdSeconds: config.HOLD_TTL });
+  const observers: CommandObserver[] = [];
+  const observer: CommandObserver = {
+    outcome: (...args) => {
+      for (const o of observers) o.outcome(...args);
+    },
+    conflict: (...args) => {
+      for (const o of observers) o.conflict(...args);
+    },
+    retry: (...args) => {
+      for (const o of observers) o.retry(...args);
+    },
+    batch: (...args) => {
+      for (const o of observers) o.batch(...args);
+    },
+  };
+  const commands = createCommandContext(store, { now, holdSeconds: config.HOLD_TTL, observer });
   const billing = createBillingProvider(config, db);
-  return { config, store, db, commands, billing, now, close };
+  const observeCommands = (o: CommandObserver) => observers.push(o);
+  return { config, store, db, commands, billing, now, observeCommands, close };
 }
 
 interface Stores {

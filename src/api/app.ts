@@ -1,3 +1,4 @@
+import { ecsFormat } from '@elastic/ecs-pino-format';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import websocket from '@fastify/websocket';
@@ -17,11 +18,17 @@ import { TokenService } from './auth/token-service.js';
 import { backgroundServices } from './background-services.js';
 import { injectWebhook } from './inject-webhook.js';
 import { createNotifier } from './notifications/notifier.js';
+import { openNotificationSockets } from './notifications/socket-registry.js';
+import { createMetrics } from './observability/metrics.js';
+import { projectionLags } from './observability/projection-lag.js';
 import { authentication } from './plugins/authentication.js';
 import { consistency } from './plugins/consistency.js';
 import { idempotency } from './plugins/idempotency.js';
+import { metricsPlugin } from './plugins/metrics-plugin.js';
 import { problemDetails } from './plugins/problem-details.js';
+import { protection } from './plugins/protection.js';
 import { requestIdFor } from './plugins/request-id.js';
+import { healthRoutes } from './routes/health-routes.js';
 import { apiRoutes } from './routes/index.js';
 
 declare module 'fastify' {
@@ -44,8 +51,16 @@ export async function buildApp(
   options: BuildAppOptions = {},
 ): Promise<FastifyInstance> {
   const runtime = options.runtime ?? (await openRuntime(config, options));
+  const metrics = createMetrics();
+  runtime.observeCommands(metrics.commands);
+  metrics.measureProjectionLag(() => projectionLags(runtime));
+  metrics.countOpenSockets(openNotificationSockets);
   const app = Fastify({
-    logger: { level: config.LOG_LEVEL },
+    // Elastic Common Schema lines: they load into ELK as they are, each with its requestId.
+    logger: {
+      level: config.LOG_LEVEL,
+      ...ecsFormat({ convertReqRes: true, serviceName: 'cowatch' }),
+    },
     genReqId: requestIdFor,
     requestIdLogLabel: 'requestId',
     bodyLimit: 256 * 1024,
@@ -58,6 +73,7 @@ export async function buildApp(
   });
 
   await app.register(problemDetails);
+  await app.register(metricsPlugin, { metrics });
   // Before authentication: its onRequest hook marks upgrades, so a refused one is closed.
   await app.register(websocket, { options: { maxPayload: 64 * 1024 } });
   await app.register(swagger, {
@@ -79,6 +95,7 @@ export async function buildApp(
   const jwtSecret = await resolveJwtSecret(config);
   const tokens = new TokenService(jwtSecret);
   await app.register(authentication, { tokens });
+  await app.register(protection, { config });
   await app.register(consistency, { runtime });
   await app.register(idempotency, { db: runtime.db });
   const notifier = createNotifier(config, app.log);
@@ -88,10 +105,12 @@ export async function buildApp(
     deliver: injectWebhook(app),
   };
   app.decorate('runtime', runtime);
-  await app.register(apiRoutes, { runtime, tokens, notifier, billing });
+  const deps = { runtime, tokens, notifier, billing };
+  // A projecting-only process (ROLE=project) answers health checks and metrics, nothing else.
+  await app.register(config.ROLE === 'project' ? healthRoutes : apiRoutes, deps);
 
   const services =
-    config.ROLE === 'serve' ? [] : backgroundServices(runtime, app.log, { notifier });
+    config.ROLE === 'serve' ? [] : backgroundServices(runtime, app.log, { notifier, metrics });
   // Tests and the CLI expire due holds now with `app.holdExpiry?.tick()`.
   app.decorate(
     'holdExpiry',

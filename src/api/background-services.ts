@@ -5,6 +5,7 @@ import { holdExpiryScheduler } from '../projections/reactors/hold-expiry.js';
 import { READ_MODELS_PROJECTOR, readModelProjectionsFor } from '../projections/read-models.js';
 import type { Runtime } from '../runtime.js';
 import type { Notifier } from './notifications/notifier.js';
+import type { Metrics } from './observability/metrics.js';
 
 /** Something that runs beside the API in a projecting process (ROLE all or project). */
 export interface BackgroundService {
@@ -17,7 +18,7 @@ export interface BackgroundService {
 export function backgroundServices(
   runtime: Runtime,
   log: FastifyBaseLogger,
-  deps: { readonly notifier?: Notifier } = {},
+  deps: { readonly notifier?: Notifier; readonly metrics?: Metrics } = {},
 ): BackgroundService[] {
   const { store, db } = runtime;
   return [
@@ -27,6 +28,8 @@ export function backgroundServices(
       db,
       projections: readModelProjectionsFor({ publisher: deps.notifier }),
       logger: log,
+      onAdvance: (_position, applied) =>
+        deps.metrics?.observeProjected(READ_MODELS_PROJECTOR, applied),
     }),
     holdExpiryScheduler(runtime, log),
     billingReactor(runtime, log),

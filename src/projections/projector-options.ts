@@ -1,4 +1,4 @@
-import type { EventStore } from '../eventstore/event-store.js';
+import type { EventStore, RecordedEvent } from '../eventstore/event-store.js';
 import type { Db } from './db/database.js';
 import type { Projection } from './projection.js';
 
@@ -18,8 +18,8 @@ export interface ProjectorOptions {
   readonly projections: readonly Projection[];
   /** Most events applied in one transaction (default 500). */
   readonly batchSize?: number;
-  /** Called after each committed batch with the new checkpoint. */
-  readonly onAdvance?: (position: string) => void;
+  /** Called after each committed batch with the new checkpoint and the events it applied. */
+  readonly onAdvance?: (position: string, applied: readonly RecordedEvent[]) => void;
   readonly logger?: ProjectorLogger;
   /** Pause between tries for the lock, and after a failure (default 1000 ms). */
   readonly retryMs?: number;

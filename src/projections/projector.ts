@@ -164,12 +164,12 @@ export class Projector {
       }
       const last = fresh.at(-1)?.position;
       if (last !== undefined) await saveCheckpoint(tx, name, last);
-      return { position: last ?? saved };
+      return { position: last ?? saved, applied: fresh };
     });
     if (outcome === 'reset') return outcome;
     for (const effect of effects) this.#runEffect(effect);
     if (outcome.position !== undefined && outcome.position !== at) {
-      this.#options.onAdvance?.(outcome.position);
+      this.#options.onAdvance?.(outcome.position, outcome.applied);
     }
     return outcome.position;
   }
