@@ -75,7 +75,7 @@ describe('operations: metrics, health, security headers', () => {
 });
 
 const redisUrl = process.env.REDIS_URL;
-const stores = [
+const stores: { name: string; env: Record<string, string> }[] = [
   { name: 'in memory', env: {} },
   ...(redisUrl ? [{ name: 'in Redis', env: { REDIS_URL: redisUrl } }] : []),
 ];
