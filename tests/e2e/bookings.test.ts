@@ -348,3 +348,25 @@ describe('reading and cancelling bookings', () => {
     expect(retry.headers['idempotent-replayed']).toBe('true');
   });
 });
+
+describe('a retry after a failed answer, with the same Idempotency-Key', () => {
+  it('decides again on the same booking id instead of booking twice', async () => {
+    const host = await registerUser(app, 'Host');
+    const viewer = await registerUser(app, 'Viewer');
+    const screeningId = await screening(host, { capacity: 5 }, 0);
+    const headers = { ...viewer.auth, 'idempotency-key': `retry-${v7()}` };
+    const payload = { screeningId, quantity: 2 };
+    const first = await app.inject({ method: 'POST', url: '/api/bookings', headers, payload });
+    expect(first.statusCode).toBe(201);
+    // As if the first answer had been a 5xx: the stored response is gone, the booking is not.
+    await t.runtime.db.deleteFrom('idempotency_keys').execute();
+    const retry = await app.inject({ method: 'POST', url: '/api/bookings', headers, payload });
+    expect(retry.statusCode).toBe(201);
+    expect(retry.json<Booking>().id).toBe(first.json<Booking>().id);
+
+    const mine = await get('/api/bookings/my', viewer, at(retry));
+    expect(mine.json<{ items: Booking[] }>().items).toHaveLength(1);
+    const seats = await get(`/api/screenings/${screeningId}`, undefined, at(retry));
+    expect(seats.json<{ seatsAvailable: number }>().seatsAvailable).toBe(3);
+  });
+});

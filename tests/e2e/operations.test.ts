@@ -47,6 +47,17 @@ describe('operations: metrics, health, security headers', () => {
     expect(text).toMatch(/cowatch_websockets_open \d+/);
   });
 
+  it('refuses a malformed X-Min-Position with 400', async () => {
+    for (const position of ['not-a-position', '12', '1-2-3']) {
+      const response = await app.inject({
+        url: '/api/films?limit=1',
+        headers: { 'x-min-position': position },
+      });
+      expect(response.statusCode).toBe(400);
+      expect(problemOf(response).code).toBe('invalid_position');
+    }
+  });
+
   it('answers liveness and readiness', async () => {
     const live = await app.inject({ method: 'GET', url: '/health/live' });
     const ready = await app.inject({ method: 'GET', url: '/health/ready' });

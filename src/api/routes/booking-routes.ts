@@ -1,7 +1,6 @@
-import { v7 } from 'uuid';
 import { cancelBooking, holdSeats } from '../../commands/booking-commands.js';
 import { DomainError } from '../../domain/errors.js';
-import type { ScreeningEvent, ScreeningState } from '../../domain/screening/index.js';
+import type { ScreeningState } from '../../domain/screening/index.js';
 import { waitForPosition } from '../../projections/checkpoints.js';
 import {
   type Booking,
@@ -14,6 +13,7 @@ import type { Runtime } from '../../runtime.js';
 import { pageSchema } from '../pagination.js';
 import { requireUser } from '../plugins/authentication.js';
 import { setPosition } from '../plugins/consistency.js';
+import { newResourceId } from '../resource-id.js';
 import {
   bookingParams,
   bookingSchema,
@@ -29,14 +29,9 @@ const security = [{ bearer: [] }];
 const PAYMENT_WAIT_MS = 3_000;
 
 /** The booking a command just created, from the aggregate state it left behind. */
-function createdBooking(
-  bookingId: string,
-  state: ScreeningState,
-  events: readonly ScreeningEvent[],
-): Booking {
+function createdBooking(bookingId: string, state: ScreeningState): Booking {
   const booking = state.status === 'initial' ? undefined : state.bookings.get(bookingId);
-  const held = events.find((event) => event.type === 'SeatsHeld');
-  if (state.status === 'initial' || !booking || !held) {
+  if (state.status === 'initial' || !booking) {
     throw new Error(`booking ${bookingId} missing from the state its command left`);
   }
   return {
@@ -49,7 +44,7 @@ function createdBooking(
     amount: booking.amount.amount,
     currency: booking.amount.currency,
     expiresAt: booking.expiresAt,
-    createdAt: held.data.heldAt,
+    createdAt: booking.heldAt,
     payment: toBookingPayment(booking.payment && { ...booking.payment }),
   };
 }
@@ -97,7 +92,7 @@ export async function bookingRoutes(app: TypedApp, { runtime }: RouteDeps) {
     async (request, reply) => {
       const userId = requireUser(request);
       const { screeningId, seats, quantity } = request.body;
-      const bookingId = v7();
+      const bookingId = newResourceId(request, 'booking');
       const input = {
         screeningId,
         bookingId,
@@ -110,7 +105,7 @@ export async function bookingRoutes(app: TypedApp, { runtime }: RouteDeps) {
       });
       const { state, position } = await withPayment(runtime, bookingId, result);
       setPosition(reply, position);
-      return reply.code(201).send(createdBooking(bookingId, state, result.events));
+      return reply.code(201).send(createdBooking(bookingId, state));
     },
   );
 

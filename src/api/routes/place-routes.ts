@@ -1,25 +1,17 @@
-import { v7 } from 'uuid';
 import { z } from 'zod';
 import { createPlace, deletePlace } from '../../commands/place-commands.js';
 import { DomainError } from '../../domain/errors.js';
-import type { PlaceEvent } from '../../domain/place/index.js';
 import { findPlace, listHostPlaces } from '../../projections/queries/place-queries.js';
 import { pageQuery, pageSchema } from '../pagination.js';
 import { requireUser } from '../plugins/authentication.js';
 import { setPosition } from '../plugins/consistency.js';
+import { newResourceId } from '../resource-id.js';
 import { createPlaceBody, placeParams, placeSchema } from '../schemas/place.js';
 import type { RouteDeps } from './index.js';
 import type { TypedApp } from './typed-app.js';
 
 const tags = ['places'];
 const security = [{ bearer: [] }];
-
-/** When the place a command just created was created (the read model may lag behind). */
-function createdAt(events: readonly PlaceEvent[]): string {
-  const created = events.find((event) => event.type === 'PlaceCreated');
-  if (!created) throw new Error('CreatePlace appended no PlaceCreated event');
-  return created.data.createdAt;
-}
 
 /** Creating, listing, reading and deleting a host's places. */
 export async function placeRoutes(app: TypedApp, { runtime }: RouteDeps) {
@@ -32,14 +24,21 @@ export async function placeRoutes(app: TypedApp, { runtime }: RouteDeps) {
     async (request, reply) => {
       const hostId = requireUser(request);
       const { name, address = null, description = null } = request.body;
-      const input = { placeId: v7(), hostId, name, address, description };
+      const input = {
+        placeId: newResourceId(request, 'place'),
+        hostId,
+        name,
+        address,
+        description,
+      };
       const result = await createPlace(runtime.commands, input, {
         correlationId: request.id,
         userId: hostId,
       });
       setPosition(reply, result.position);
       const place = { id: input.placeId, hostId, name, address, description };
-      return reply.code(201).send({ ...place, createdAt: createdAt(result.events) });
+      const createdAt = result.state.status === 'initial' ? '' : result.state.createdAt;
+      return reply.code(201).send({ ...place, createdAt });
     },
   );
 

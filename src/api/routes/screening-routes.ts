@@ -1,4 +1,3 @@
-import { v7 } from 'uuid';
 import { z } from 'zod';
 import type { CommandResult } from '../../commands/decider-handler.js';
 import {
@@ -22,6 +21,7 @@ import { etag, expectedVersion } from '../if-match.js';
 import { pageQuery, pageSchema } from '../pagination.js';
 import { requireUser } from '../plugins/authentication.js';
 import { setPosition } from '../plugins/consistency.js';
+import { newResourceId } from '../resource-id.js';
 import { bookingSchema } from '../schemas/booking.js';
 import {
   cancelScreeningBody,
@@ -56,6 +56,7 @@ async function screeningOfResult(
 
 /** The command input of a schedule request; the running time defaults to the film's. */
 function scheduleInput(
+  screeningId: string,
   body: z.infer<typeof scheduleScreeningBody>,
   hostId: string,
   filmMinutes: number,
@@ -67,7 +68,7 @@ function scheduleInput(
   const seating: Seating = plan
     ? { kind: 'assigned', ...plan }
     : { kind: 'general', capacity: capacity ?? 0 };
-  return { screeningId: v7(), placeId, hostId, filmId, startsAt, endsAt, price, seating };
+  return { screeningId, placeId, hostId, filmId, startsAt, endsAt, price, seating };
 }
 
 /** Scheduling, searching, reading and cancelling screenings; their seats and bookings. */
@@ -82,7 +83,8 @@ export async function screeningRoutes(app: TypedApp, { runtime }: RouteDeps) {
       const hostId = requireUser(request);
       const film = await findFilm(runtime.db, request.body.filmId);
       if (!film) throw new ApiError('film_not_found', `film ${request.body.filmId} not found`);
-      const input = scheduleInput(request.body, hostId, film.durationMinutes);
+      const screeningId = newResourceId(request, 'screening');
+      const input = scheduleInput(screeningId, request.body, hostId, film.durationMinutes);
       const metadata = { correlationId: request.id, userId: hostId };
       const result = await scheduleScreening(runtime.commands, input, metadata);
       const screening = await screeningOfResult(runtime, result);

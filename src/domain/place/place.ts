@@ -10,6 +10,7 @@ export type PlaceState =
       readonly placeId: string;
       readonly hostId: string;
       readonly name: string;
+      readonly createdAt: string;
       /** Screenings on the schedule, by id, with their start time (ISO). */
       readonly screenings: ReadonlyMap<string, string>;
     };
@@ -25,6 +26,7 @@ export function evolvePlace(state: PlaceState, event: PlaceEvent): PlaceState {
         placeId: event.data.placeId,
         hostId: event.data.hostId,
         name: event.data.name,
+        createdAt: event.data.createdAt,
         screenings: new Map(),
       };
     case 'ScreeningAddedToPlace': {

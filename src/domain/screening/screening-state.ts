@@ -14,6 +14,7 @@ export interface BookingState {
   readonly seats: readonly Seat[];
   readonly quantity: number;
   readonly amount: Money;
+  readonly heldAt: string;
   readonly expiresAt: string;
   readonly paymentId: string | null;
   /** Payments already rejected as late, so a redelivered one is not refunded twice. */
@@ -68,7 +69,7 @@ export function evolveScreening(state: ScreeningState, event: ScreeningEvent): S
     case 'ScreeningCancelled':
       return { ...state, status: 'cancelled' };
     case 'SeatsHeld': {
-      const { bookingId, userId, seats, quantity, amount, expiresAt } = event.data;
+      const { bookingId, userId, seats, quantity, amount, heldAt, expiresAt } = event.data;
       const booking: BookingState = {
         bookingId,
         userId,
@@ -76,6 +77,7 @@ export function evolveScreening(state: ScreeningState, event: ScreeningEvent): S
         seats,
         quantity,
         amount,
+        heldAt,
         expiresAt,
         paymentId: null,
         rejectedPaymentIds: [],
