@@ -64,7 +64,6 @@ export async function buildApp(
     genReqId: requestIdFor,
     requestIdLogLabel: 'requestId',
     bodyLimit: 256 * 1024,
-    disableRequestLogging: false,
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
