@@ -1,7 +1,10 @@
 import { type ScreeningEvent, screeningDecider } from '../domain/screening/index.js';
 import type { RecordedEvent } from '../eventstore/event-store.js';
-import type { BookingRow, Tx } from './db/database.js';
+import type { BookingState } from './batch-bookings.js';
+import { chunks } from './batch-sql.js';
+import type { BookingRow, NewBookingRow, Tx } from './db/database.js';
 import type { Projection } from './projection.js';
+import { screeningBatchOf } from './screening-batch.js';
 
 type SeatsHeld = Extract<ScreeningEvent, { type: 'SeatsHeld' }>;
 type Status = BookingRow['status'];
@@ -46,7 +49,32 @@ export const bookingsProjection: Projection = {
       }
     }
   },
+  async applyBatch(tx, events, context): Promise<void> {
+    const batch = await screeningBatchOf(tx, events, context);
+    for (const rows of chunks(batch.changedBookings().map(toRow))) {
+      await tx
+        .insertInto('bookings')
+        .values(rows)
+        .onConflict((oc) =>
+          oc.column('id').doUpdateSet((eb) => ({
+            status: eb.ref('excluded.status'),
+            updated_at: eb.ref('excluded.updated_at'),
+            payment: eb.ref('excluded.payment'),
+          })),
+        )
+        .execute();
+    }
+  },
 };
+
+function toRow(booking: BookingState): NewBookingRow {
+  const { seats, payment } = booking;
+  return {
+    ...booking,
+    seats: JSON.stringify(seats),
+    payment: payment === null ? null : JSON.stringify(payment),
+  };
+}
 
 async function insertBooking(tx: Tx, event: SeatsHeld): Promise<void> {
   const { screeningId, bookingId, userId, seats, quantity, amount, heldAt, expiresAt } = event.data;

@@ -1,6 +1,7 @@
-import { placeDecider } from '../domain/place/index.js';
+import { type PlaceEvent, placeDecider } from '../domain/place/index.js';
 import type { RecordedEvent } from '../eventstore/event-store.js';
-import type { Tx } from './db/database.js';
+import { anyUuid, chunks, uuidKey } from './batch-sql.js';
+import type { NewPlaceRow, Tx } from './db/database.js';
 import type { Projection } from './projection.js';
 
 /** The `places` table: one row per place; a deleted place keeps its row with `deleted_at`. */
@@ -9,29 +10,15 @@ export const placesProjection: Projection = {
   async apply(tx: Tx, event: RecordedEvent): Promise<void> {
     if (!placeDecider.isEvent(event)) return;
     switch (event.type) {
-      case 'PlaceCreated': {
-        const { placeId, hostId, name, address, description, createdAt } = event.data;
+      case 'PlaceCreated':
         await tx
           .insertInto('places')
-          .values({
-            id: placeId,
-            host_id: hostId,
-            name,
-            address,
-            description,
-            created_at: createdAt,
-            deleted_at: null,
-          })
+          .values(newPlace(event.data))
           .onConflict((oc) => oc.column('id').doNothing())
           .execute();
         return;
-      }
       case 'PlaceDeleted':
-        await tx
-          .updateTable('places')
-          .set({ deleted_at: event.data.deletedAt })
-          .where('id', '=', event.data.placeId)
-          .execute();
+        await markDeleted(tx, event.data.placeId, event.data.deletedAt);
         return;
       case 'ScreeningAddedToPlace':
       case 'ScreeningRemovedFromPlace':
@@ -43,4 +30,55 @@ export const placesProjection: Projection = {
       }
     }
   },
+  async applyBatch(tx, batch): Promise<void> {
+    const events = batch.filter((event) => placeDecider.isEvent(event));
+    const ids = events.map((event) => uuidKey(event.data.placeId));
+    if (ids.length === 0) return;
+    const known = await tx
+      .selectFrom('places')
+      .select('id')
+      .where('id', '=', anyUuid(ids))
+      .execute();
+    const exists = new Set(known.map((place) => place.id));
+    const created = new Map<string, NewPlaceRow>();
+    const deleted = new Map<string, string>();
+    for (const event of events) {
+      const id = uuidKey(event.data.placeId);
+      if (event.type === 'PlaceCreated' && !exists.has(id)) {
+        exists.add(id);
+        created.set(id, newPlace(event.data));
+      } else if (event.type === 'PlaceDeleted' && exists.has(id)) {
+        const row = created.get(id);
+        if (row) row.deleted_at = event.data.deletedAt;
+        else deleted.set(id, event.data.deletedAt);
+      }
+    }
+    for (const rows of chunks([...created.values()])) {
+      await tx
+        .insertInto('places')
+        .values(rows)
+        .onConflict((oc) => oc.column('id').doNothing())
+        .execute();
+    }
+    for (const [id, at] of deleted) await markDeleted(tx, id, at);
+  },
 };
+
+type Created = Extract<PlaceEvent, { type: 'PlaceCreated' }>['data'];
+
+function newPlace(data: Created): NewPlaceRow {
+  const { placeId, hostId, name, address, description, createdAt } = data;
+  return {
+    id: placeId,
+    host_id: hostId,
+    name,
+    address,
+    description,
+    created_at: createdAt,
+    deleted_at: null,
+  };
+}
+
+async function markDeleted(tx: Tx, placeId: string, deletedAt: string): Promise<void> {
+  await tx.updateTable('places').set({ deleted_at: deletedAt }).where('id', '=', placeId).execute();
+}

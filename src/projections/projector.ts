@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { RecordedEvent } from '../eventstore/event-store.js';
 import { withProjectorLock } from './advisory-lock.js';
+import { applyEvents } from './apply-events.js';
 import { lockCheckpoint, readCheckpoint, saveCheckpoint } from './checkpoints.js';
 import type { Db } from './db/database.js';
 import { EventBuffer } from './event-buffer.js';
@@ -149,7 +150,9 @@ export class Projector {
   async #apply(at: string | undefined, batch: readonly RecordedEvent[]) {
     const { db, name, store, projections } = this.#options;
     const effects: (() => void)[] = [];
-    const context = { afterCommit: (effect: () => void) => effects.push(effect) };
+    const afterCommit = (effect: () => void) => {
+      effects.push(effect);
+    };
     const outcome = await db.transaction().execute(async (tx) => {
       effects.length = 0;
       const saved = await lockCheckpoint(tx, name);
@@ -159,9 +162,7 @@ export class Projector {
         saved === undefined
           ? batch
           : batch.filter((event) => store.comparePositions(event.position, saved) > 0);
-      for (const event of fresh) {
-        for (const projection of projections) await projection.apply(tx, event, context);
-      }
+      await applyEvents(tx, projections, fresh, { batch: this.#options.batch, afterCommit });
       const last = fresh.at(-1)?.position;
       if (last !== undefined) await saveCheckpoint(tx, name, last);
       return { position: last ?? saved, applied: fresh };

@@ -1,7 +1,8 @@
 import type { EventStore, RecordedEvent } from '../eventstore/event-store.js';
+import { applyEvents } from './apply-events.js';
 import type { Db } from './db/database.js';
 import { readLogRange } from './log-range.js';
-import type { Projection, ProjectionContext } from './projection.js';
+import type { Projection } from './projection.js';
 
 /** Options of {@link replayInto}. */
 export interface ReplayIntoOptions {
@@ -13,12 +14,11 @@ export interface ReplayIntoOptions {
   readonly to: string;
   /** Events per transaction (default 500). */
   readonly batchSize?: number;
+  /** Let projections apply a batch at once through `applyBatch` (default true). */
+  readonly batch?: boolean;
   /** Called after each committed batch with the number of events applied so far. */
   readonly onProgress?: (applied: number) => void;
 }
-
-// A replay rebuilds rows only: effects such as notifications went out the first time.
-const noEffects: ProjectionContext = { afterCommit: () => undefined };
 
 /** Applies the log's events in (from, to] to the projections, batch by batch; returns the count. */
 export async function replayInto(options: ReplayIntoOptions): Promise<number> {
@@ -30,11 +30,10 @@ export async function replayInto(options: ReplayIntoOptions): Promise<number> {
     if (batch.length === 0) return;
     const events = batch;
     batch = [];
-    await db.transaction().execute(async (tx) => {
-      for (const event of events) {
-        for (const projection of projections) await projection.apply(tx, event, noEffects);
-      }
-    });
+    // A replay rebuilds rows only: effects such as notifications went out the first time.
+    await db
+      .transaction()
+      .execute((tx) => applyEvents(tx, projections, events, { batch: options.batch }));
     applied += events.length;
     options.onProgress?.(applied);
   };

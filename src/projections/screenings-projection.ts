@@ -1,8 +1,10 @@
 import { type ScreeningEvent, screeningDecider } from '../domain/screening/index.js';
 import { capacityOf } from '../domain/seat.js';
 import type { RecordedEvent } from '../eventstore/event-store.js';
+import { chunks } from './batch-sql.js';
 import type { NewScreeningRow, Tx } from './db/database.js';
 import type { Projection } from './projection.js';
+import { screeningBatchOf } from './screening-batch.js';
 
 type Scheduled = Extract<ScreeningEvent, { type: 'ScreeningScheduled' }>;
 
@@ -42,6 +44,22 @@ export const screeningsProjection: Projection = {
         const _: never = event;
         return;
       }
+    }
+  },
+  async applyBatch(tx, events, context): Promise<void> {
+    const batch = await screeningBatchOf(tx, events, context);
+    for (const rows of chunks(batch.changedScreenings())) {
+      await tx
+        .insertInto('screenings')
+        .values(rows)
+        .onConflict((oc) =>
+          oc.column('id').doUpdateSet((eb) => ({
+            status: eb.ref('excluded.status'),
+            seats_available: eb.ref('excluded.seats_available'),
+            version: eb.ref('excluded.version'),
+          })),
+        )
+        .execute();
     }
   },
 };

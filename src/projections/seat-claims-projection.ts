@@ -2,6 +2,7 @@ import { screeningDecider } from '../domain/screening/index.js';
 import type { RecordedEvent } from '../eventstore/event-store.js';
 import type { Tx } from './db/database.js';
 import type { Projection } from './projection.js';
+import { applySeatClaimsBatch } from './seat-claims-batch.js';
 
 /** The `seat_claims` table: seats LOCKED by a hold, SOLD once confirmed, freed when it ends. */
 export const seatClaimsProjection: Projection = {
@@ -51,4 +52,5 @@ export const seatClaimsProjection: Projection = {
       }
     }
   },
+  applyBatch: (tx, events) => applySeatClaimsBatch(tx, events),
 };
