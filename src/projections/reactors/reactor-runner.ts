@@ -18,8 +18,8 @@ export interface ReactorLogger {
 
 /**
  * Reacts to one event, outside any transaction (it may call external services). Resolves true
- * when the event concerned it (its checkpoint is then saved at once), false to skip it. It
- * must be idempotent: after a crash the event is handled again.
+ * when the event concerned it, false to skip it. It must be idempotent: after a crash the
+ * events of the unfinished batch are handled again.
  */
 export type Reaction = (event: RecordedEvent) => Promise<boolean>;
 
@@ -40,8 +40,8 @@ export interface ReactorOptions {
 }
 
 /**
- * Follows the global feed from its own checkpoint and runs a reaction on each event, one at a
- * time and in order. A failing event is retried with exponential backoff, never skipped.
+ * Follows the global feed from its own checkpoint and runs a reaction on each event, in order
+ * within each stream. A failing event is retried with exponential backoff, never skipped.
  */
 export class ReactorRunner implements BackgroundService {
   readonly #options: ReactorOptions;
@@ -116,16 +116,37 @@ export class ReactorRunner implements BackgroundService {
         if (buffer.finished) return;
         continue;
       }
-      let saved: string | undefined;
-      for (const event of batch) {
-        const concerned = await this.#reactWithRetry(event, signal);
-        if (concerned === 'stopped') return;
-        if (concerned) saved = await this.#save(lockConnection, event.position);
-      }
+      if ((await this.#reactToBatch(batch, signal)) === 'stopped') return;
       const last = batch.at(-1)?.position;
       // The lock's connection writes the checkpoint: a lost lock fails here, not silently.
-      if (last !== undefined && last !== saved) await this.#save(lockConnection, last);
+      if (last !== undefined) await this.#save(lockConnection, last);
     }
+  }
+
+  /**
+   * Reacts to a batch: events of one stream in order, different streams at the same time, so
+   * one slow payment does not hold up everyone else's. The checkpoint moves only once the whole
+   * batch is done; after a crash the batch is handled again (reactions are idempotent).
+   */
+  async #reactToBatch(
+    batch: readonly RecordedEvent[],
+    signal: AbortSignal,
+  ): Promise<'done' | 'stopped'> {
+    const byStream = new Map<string, RecordedEvent[]>();
+    for (const event of batch) {
+      const events = byStream.get(event.streamId);
+      if (events) events.push(event);
+      else byStream.set(event.streamId, [event]);
+    }
+    const outcomes = await Promise.all(
+      [...byStream.values()].map(async (events) => {
+        for (const event of events) {
+          if ((await this.#reactWithRetry(event, signal)) === 'stopped') return 'stopped';
+        }
+        return 'done';
+      }),
+    );
+    return outcomes.includes('stopped') ? 'stopped' : 'done';
   }
 
   async #reactWithRetry(event: RecordedEvent, signal: AbortSignal): Promise<boolean | 'stopped'> {
