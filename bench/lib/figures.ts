@@ -1,0 +1,111 @@
+/** The figures the benchmark reports, their targets, and how runs are combined. */
+
+export const SCENARIOS = [
+  'holds',
+  'projection-lag',
+  'hot-stream',
+  'last-seat',
+  'search',
+  'notifications',
+  'replay',
+  'websockets',
+] as const;
+
+export type ScenarioName = (typeof SCENARIOS)[number];
+
+/** How one metric of several runs becomes one value: the median, or the worst run. */
+export type Aggregate = 'median' | 'min' | 'max';
+
+export type Metrics = Record<string, number>;
+
+/** What one scenario measured in one run. */
+export interface Measurement {
+  readonly figure: ScenarioName;
+  readonly metrics: Metrics;
+  /** One-line details for the log (status counts, errors, …). */
+  readonly notes?: readonly string[];
+}
+
+export interface FigureSpec {
+  readonly figure: ScenarioName;
+  readonly label: string;
+  readonly target: string;
+  readonly aggregate: Readonly<Record<string, Aggregate>>;
+  format(m: Metrics): string;
+  pass(m: Metrics): boolean;
+}
+
+const int = (n: number) => (Number.isFinite(n) ? Math.round(n).toLocaleString('en-US') : '–');
+const ms = (n: number) =>
+  Number.isFinite(n) ? `${n < 10 ? n.toFixed(1) : Math.round(n).toLocaleString('en-US')} ms` : '–';
+
+export const FIGURES: readonly FigureSpec[] = [
+  {
+    figure: 'holds',
+    label: 'holds/s, 1,000 screenings, 1 seat each',
+    target: '≥ 3,000 /s, p99 < 50 ms',
+    aggregate: { holdsPerSec: 'median', p99: 'median', errors: 'max' },
+    format: (m) => `${int(m.holdsPerSec!)} /s, p99 ${ms(m.p99!)}, ${int(m.errors!)} errors`,
+    pass: (m) => m.holdsPerSec! >= 3_000 && m.p99! < 50,
+  },
+  {
+    figure: 'hot-stream',
+    label: 'holds/s, one screening of 5,000 seats',
+    target: '≥ 2,000 /s, zero oversell',
+    aggregate: { holdsPerSec: 'median', sold: 'median', oversold: 'max', exact: 'min' },
+    format: (m) =>
+      `${int(m.holdsPerSec!)} /s, ${int(m.sold!)} sold, ${int(m.oversold!)} oversold` +
+      (m.exact === 1 ? '' : ' (check failed)'),
+    pass: (m) => m.holdsPerSec! >= 2_000 && m.oversold === 0 && m.exact === 1,
+  },
+  {
+    figure: 'last-seat',
+    label: '1,000 concurrent requests, last seat',
+    target: 'exactly 1 success, p99 < 1 s',
+    aggregate: { successes: 'median', exactlyOne: 'min', p99: 'median' },
+    format: (m) => `${int(m.successes!)} success, p99 ${ms(m.p99!)}`,
+    pass: (m) => m.exactlyOne === 1 && m.p99! < 1_000,
+  },
+  {
+    figure: 'search',
+    label: 'search by film / host / place',
+    target: '≥ 5,000 req/s, p95 < 10 ms',
+    aggregate: { reqPerSec: 'median', p95: 'median', errors: 'max' },
+    format: (m) =>
+      `${int(m.reqPerSec!)} req/s, p95 ${ms(m.p95!)}` +
+      (m.errors ? `, ${int(m.errors)} errors` : ''),
+    pass: (m) => m.reqPerSec! >= 5_000 && m.p95! < 10 && m.errors === 0,
+  },
+  {
+    figure: 'projection-lag',
+    label: 'projection lag under the hold load',
+    target: 'p99 < 100 ms',
+    aggregate: { p99: 'median', p50: 'median' },
+    format: (m) => `p99 ${ms(m.p99!)} (p50 ${ms(m.p50!)})`,
+    pass: (m) => m.p99! < 100,
+  },
+  {
+    figure: 'notifications',
+    label: 'notification latency, webhook → WebSocket',
+    target: 'p95 < 100 ms',
+    aggregate: { p95: 'median', delivered: 'min', expected: 'max' },
+    format: (m) => `p95 ${ms(m.p95!)}, ${int(m.delivered!)}/${int(m.expected!)} delivered`,
+    pass: (m) => m.p95! < 100 && m.delivered === m.expected,
+  },
+  {
+    figure: 'replay',
+    label: 'replay (rebuild) speed',
+    target: '≥ 20,000 events/s',
+    aggregate: { eventsPerSec: 'median', events: 'median' },
+    format: (m) => `${int(m.eventsPerSec!)} events/s (${int(m.events!)} events)`,
+    pass: (m) => m.eventsPerSec! >= 20_000,
+  },
+  {
+    figure: 'websockets',
+    label: 'open WebSockets, one API process',
+    target: '≥ 10,000',
+    aggregate: { open: 'median', failed: 'max' },
+    format: (m) => `${int(m.open!)} open${m.failed ? `, ${int(m.failed)} failed` : ''}`,
+    pass: (m) => m.open! >= 10_000,
+  },
+];

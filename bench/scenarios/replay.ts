@@ -1,0 +1,30 @@
+import type { RunContext } from '../lib/context.js';
+import type { Measurement } from '../lib/figures.js';
+import { runChild, serverEnv } from '../lib/server.js';
+
+/**
+ * `node bin/cowatch.js replay` (same environment as the server: rebuilds every read model from
+ * the whole log into fresh tables and swaps them in) after the load scenarios, as a child
+ * process. Figure: its own final line, `replayed N events in S s (R events/s)`.
+ */
+export async function replay(ctx: RunContext): Promise<Measurement> {
+  const port = Number(new URL(ctx.server.url).port);
+  const run = await runChild('node', ['bin/cowatch.js', 'replay'], {
+    env: serverEnv(ctx.schema, port),
+    timeoutMs: 180_000,
+  });
+  const match = /replayed (\d+) events in ([\d.]+) s \((\d+) events\/s\)/.exec(run.stdout);
+  if (run.code !== 0 || !match) {
+    throw new Error(`replay exited ${run.code}: ${(run.stdout + run.stderr).slice(-500)}`);
+  }
+  const events = Number(match[1]);
+  return {
+    figure: 'replay',
+    metrics: { eventsPerSec: Number(match[3]), events },
+    notes: [
+      `${events} events in ${match[2]} s by its own clock; ` +
+        `${(run.ms / 1000).toFixed(1)} s for the whole process (start-up, swap included: ` +
+        `${Math.round(events / (run.ms / 1000))} events/s)`,
+    ],
+  };
+}
