@@ -100,6 +100,8 @@ async function call(
   if (init.token) headers.authorization = `Bearer ${init.token}`;
   if (init.body !== undefined) headers['content-type'] = 'application/json';
   if (init.minPosition) headers['x-min-position'] = init.minPosition;
+  // A paid hold's 201 then carries the payment, like the GET that follows.
+  if (path === '/api/bookings') headers.prefer = 'wait=5';
   const response = await fetch(`${base}${path}`, {
     method: init.body === undefined ? 'GET' : 'POST',
     headers,

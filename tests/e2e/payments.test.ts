@@ -67,7 +67,7 @@ async function hold(user: TestUser, screeningId: string) {
   const response = await app.inject({
     method: 'POST',
     url: '/api/bookings',
-    headers: user.auth,
+    headers: { ...user.auth, prefer: 'wait=5' },
     payload: { screeningId, seats: [{ row: 1, number: 1 }] },
   });
   expect(response.statusCode).toBe(201);

@@ -261,7 +261,7 @@ describe('GET /api/screenings/:id and /seats', () => {
     const held = await app.inject({
       method: 'POST',
       url: '/api/bookings',
-      headers: viewer.auth,
+      headers: { ...viewer.auth, prefer: 'wait=5' },
       payload: { screeningId: screening.id, seats: [{ row: 2, number: 1 }] },
     });
     expect(held.statusCode).toBe(201);
@@ -389,7 +389,7 @@ describe('GET /api/screenings/:id/bookings', () => {
     const held = await app.inject({
       method: 'POST',
       url: '/api/bookings',
-      headers: viewer.auth,
+      headers: { ...viewer.auth, prefer: 'wait=5' },
       payload: { screeningId: screening.id, quantity: 2 },
     });
     expect(held.statusCode).toBe(201);

@@ -185,7 +185,7 @@ describe('BILLING=stripe end to end', () => {
     const held = await app.inject({
       method: 'POST',
       url: '/api/bookings',
-      headers: user.auth,
+      headers: { ...user.auth, prefer: 'wait=5' },
       payload: { screeningId, quantity: 2 },
     });
     expect(held.statusCode).toBe(201);

@@ -1,3 +1,4 @@
+import type { FastifyRequest } from 'fastify';
 import { cancelBooking, holdSeats } from '../../commands/booking-commands.js';
 import { DomainError } from '../../domain/errors.js';
 import type { ScreeningState } from '../../domain/screening/index.js';
@@ -25,8 +26,18 @@ import type { TypedApp } from './typed-app.js';
 
 const tags = ['bookings'];
 const security = [{ bearer: [] }];
-// How long a paid hold waits for billing to open its payment before answering without it.
-const PAYMENT_WAIT_MS = 3_000;
+// The longest a client may ask a paid hold to wait for billing (`Prefer: wait=<seconds>`).
+const MAX_PAYMENT_WAIT_MS = 10_000;
+
+/**
+ * RFC 7240 `Prefer: wait=N`: how long the client is willing to wait for billing to open the
+ * payment so the 201 carries it. Default 0: the hold answers at once, `payment` follows.
+ */
+function paymentWaitMs(request: FastifyRequest): number {
+  const prefer = request.headers.prefer;
+  const match = typeof prefer === 'string' ? /(?:^|[,;\s])wait=(\d{1,5})\b/i.exec(prefer) : null;
+  return match ? Math.min(Number(match[1]) * 1000, MAX_PAYMENT_WAIT_MS) : 0;
+}
 
 /** The booking a command just created, from the aggregate state it left behind. */
 function createdBooking(bookingId: string, state: ScreeningState): Booking {
@@ -52,16 +63,22 @@ function createdBooking(bookingId: string, state: ScreeningState): Booking {
 type HoldResult = Awaited<ReturnType<typeof holdSeats>>;
 
 /**
- * A paid hold, once the billing reactor has opened its payment (waiting at most
- * PAYMENT_WAIT_MS): the screening's state then carries it, and the position covers it.
+ * A paid hold, once the billing reactor has opened its payment (waiting at most `waitMs`):
+ * the screening's state then carries it, and the position covers it.
  */
-async function withPayment(runtime: Runtime, bookingId: string, result: HoldResult) {
+async function withPayment(
+  runtime: Runtime,
+  bookingId: string,
+  result: HoldResult,
+  waitMs: number,
+) {
   const { state, position } = result;
-  if (state.status === 'initial' || position === undefined) return { state, position };
+  if (waitMs === 0 || state.status === 'initial' || position === undefined)
+    return { state, position };
   const booking = state.bookings.get(bookingId);
   if (booking?.status !== 'PENDING' || booking.amount.amount === 0) return { state, position };
   const { db, store, commands } = runtime;
-  const opts = { timeoutMs: PAYMENT_WAIT_MS };
+  const opts = { timeoutMs: waitMs };
   if (!(await waitForPosition(db, store, [BILLING_REACTOR], position, opts))) {
     return { state, position };
   }
@@ -82,9 +99,11 @@ export async function bookingRoutes(app: TypedApp, { runtime }: RouteDeps) {
         description:
           'Holds seats: `seats` for assigned seating, `quantity` for general admission (at most ' +
           '10). The booking is PENDING until paid, or CONFIRMED at once when the screening is ' +
-          'free. A paid booking carries its `payment` (`checkoutUrl` for simulated billing, ' +
-          '`clientSecret` for Stripe) once billing has opened it; if that takes longer than ' +
-          'about 3 s, `payment` is null here and GET /api/bookings/:id shows it later.',
+          'free. Billing opens the payment of a paid booking just after the hold (`payment`: ' +
+          '`checkoutUrl` for simulated billing, `clientSecret` for Stripe): send ' +
+          '`Prefer: wait=5` to have the 201 wait (up to that many seconds, at most 10) and carry ' +
+          'it; otherwise the 201 answers at once, usually with `payment: null`, and ' +
+          'GET /api/bookings/:id (or the booking.created notification flow) shows it moments later.',
         body: createBookingBody,
         response: { 201: bookingSchema },
       },
@@ -103,7 +122,12 @@ export async function bookingRoutes(app: TypedApp, { runtime }: RouteDeps) {
       const result = await holdSeats(runtime.commands, input, {
         metadata: { correlationId: request.id, userId },
       });
-      const { state, position } = await withPayment(runtime, bookingId, result);
+      const { state, position } = await withPayment(
+        runtime,
+        bookingId,
+        result,
+        paymentWaitMs(request),
+      );
       setPosition(reply, position);
       return reply.code(201).send(createdBooking(bookingId, state));
     },
