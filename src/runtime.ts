@@ -81,17 +81,31 @@ async function onPostgres(config: Config): Promise<Stores> {
   });
   // An idle client dropped by the server is replaced on next use; it must not crash the process.
   pool.on('error', () => undefined);
-  const db = readModelsOnPool(pool);
+  return withStores(
+    config,
+    readModelsOnPool(pool),
+    () => PostgresEventStore.fromPool(pool),
+    () => pool.end(),
+  );
+}
+
+/** The event store the config names (EventStoreDB, else the SQL one) beside the read models. */
+async function withStores(
+  config: Config,
+  db: Db,
+  sqlStore: () => Promise<EventStore>,
+  closeDatabase: () => Promise<void>,
+): Promise<Stores> {
   const store = config.EVENTSTORE_URL
     ? new EventStoreDbEventStore(config.EVENTSTORE_URL)
-    : await PostgresEventStore.fromPool(pool);
+    : await sqlStore();
   return {
     store,
     db,
     async close() {
       await store.close();
       await db.destroy();
-      await pool.end();
+      await closeDatabase();
     },
   };
 }
@@ -101,17 +115,10 @@ async function onPglite(config: Config): Promise<Stores> {
   const inMemory = config.DATA_DIR.startsWith('memory://');
   if (!inMemory) await mkdir(config.DATA_DIR, { recursive: true });
   const pglite = await PGlite.create(inMemory ? 'memory://' : join(config.DATA_DIR, 'pglite'));
-  const db = readModelsOnPglite(pglite);
-  const store = config.EVENTSTORE_URL
-    ? new EventStoreDbEventStore(config.EVENTSTORE_URL)
-    : await PostgresEventStore.fromPglite(pglite);
-  return {
-    store,
-    db,
-    async close() {
-      await store.close();
-      await db.destroy();
-      await pglite.close();
-    },
-  };
+  return withStores(
+    config,
+    readModelsOnPglite(pglite),
+    () => PostgresEventStore.fromPglite(pglite),
+    () => pglite.close(),
+  );
 }
