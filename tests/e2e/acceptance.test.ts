@@ -24,6 +24,8 @@ async function call(path: string, { method = 'GET', token, body, minPosition }: 
   if (token) headers.authorization = `Bearer ${token}`;
   if (body !== undefined) headers['content-type'] = 'application/json';
   if (minPosition) headers['x-min-position'] = minPosition;
+  // A paid hold's 201 then carries the payment, like the GET that follows.
+  if (path === '/api/bookings') headers.prefer = 'wait=5';
   const response = await fetch(`${base}${path}`, {
     method,
     headers,
