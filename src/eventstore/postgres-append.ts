@@ -21,14 +21,29 @@ const CLAIM = {
     WHERE stream_id = $1 AND revision = $3::bigint RETURNING revision::text AS revision`,
 } as const;
 
-// ORDER BY ord makes the identity values follow the revisions within one append.
-const INSERT_EVENTS = `INSERT INTO events (stream_id, revision, event_id, type, data, metadata)
-  SELECT $1, $2::bigint + e.ord - 1, e.id::uuid, e.type, e.data::jsonb, e.metadata::jsonb
-  FROM unnest($3::text[], $4::text[], $5::text[], $6::text[])
-    WITH ORDINALITY AS e(id, type, data, metadata, ord)
-  ORDER BY e.ord
-  RETURNING revision::text AS revision, tx_id::text AS tx_id,
-    global_position::text AS global_position`;
+/**
+ * Claim, insert and wake readers in ONE statement (a round trip instead of three): the
+ * claim's RETURNING feeds the insert, and nothing is inserted or notified when the claim
+ * matched no row. ORDER BY ord makes the identity values follow the revisions.
+ */
+function appendStatement(expected: ExpectedRevision): string {
+  const claim = typeof expected === 'bigint' ? CLAIM.exact : CLAIM[expected];
+  const a = typeof expected === 'bigint' ? 4 : 3;
+  return `WITH claim AS (${claim}),
+  appended AS (
+    INSERT INTO events (stream_id, revision, event_id, type, data, metadata)
+    SELECT $1, claim.revision::bigint - $2::bigint + e.ord, e.id::uuid, e.type, e.data::jsonb,
+      e.metadata::jsonb
+    FROM claim, unnest($${a}::text[], $${a + 1}::text[], $${a + 2}::text[], $${a + 3}::text[])
+      WITH ORDINALITY AS e(id, type, data, metadata, ord)
+    ORDER BY e.ord
+    RETURNING revision, tx_id, global_position
+  ),
+  woken AS (SELECT pg_notify('${EVENTS_CHANNEL}', '') FROM claim)
+  SELECT revision::text AS revision, tx_id::text AS tx_id,
+    global_position::text AS global_position, (SELECT count(*) FROM woken) AS woken
+  FROM appended ORDER BY appended.revision DESC LIMIT 1`;
+}
 
 /** Appends events under the expected-revision rule, idempotently for already appended ids. */
 export async function appendEvents(
@@ -54,26 +69,23 @@ async function insertEvents(
   events: readonly NewEvent[],
   expected: ExpectedRevision,
 ): Promise<AppendResult | undefined> {
-  const count = BigInt(events.length);
-  const claimed = await tx.query<RevisionRow>(
-    typeof expected === 'bigint' ? CLAIM.exact : CLAIM[expected],
-    // Bigints travel as text: the two drivers serialise them differently.
-    typeof expected === 'bigint' ? [streamId, `${count}`, `${expected}`] : [streamId, `${count}`],
-  );
-  const lastRow = claimed.rows[0];
-  if (lastRow === undefined) return undefined;
-  const last = BigInt(lastRow.revision);
-  const { rows } = await tx.query<AppendedRow>(INSERT_EVENTS, [
+  const count = `${events.length}`;
+  const { rows } = await tx.query<AppendedRow>(appendStatement(expected), [
     streamId,
-    `${last - count + 1n}`,
+    count,
+    // Bigints travel as text: the two drivers serialise them differently.
+    ...(typeof expected === 'bigint' ? [`${expected}`] : []),
     events.map((event) => event.id),
     events.map((event) => event.type),
     events.map((event) => JSON.stringify(event.data)),
     events.map((event) => JSON.stringify(event.metadata)),
   ]);
-  await tx.query("SELECT pg_notify($1, '')", [EVENTS_CHANNEL]);
-  const appended = rows.find((row) => BigInt(row.revision) === last)!;
-  return { nextRevision: last, position: formatPosition(appended.tx_id, appended.global_position) };
+  const last = rows[0];
+  if (last === undefined) return undefined;
+  return {
+    nextRevision: BigInt(last.revision),
+    position: formatPosition(last.tx_id, last.global_position),
+  };
 }
 
 /** After a failed claim: the original result if these exact events are there, else the error. */
