@@ -1,5 +1,5 @@
 import type { ScreeningEvent } from '../domain/screening/index.js';
-import type { NotificationType } from './queries/notification-queries.js';
+import type { NotificationType } from './notification-inbox.js';
 
 type Event<T extends ScreeningEvent['type']> = Extract<ScreeningEvent, { type: T }>;
 

@@ -3,12 +3,8 @@ import { type ScreeningEvent, screeningDecider } from '../domain/screening/index
 import { chunks } from './batch-sql.js';
 import type { NewNotificationRow, Tx } from './db/database.js';
 import { type Draft, type DraftView, draftsFor } from './notification-drafts.js';
+import { type Notification, notificationColumns, toNotification } from './notification-inbox.js';
 import type { Projection, ProjectionContext } from './projection.js';
-import {
-  type Notification,
-  notificationColumns,
-  toNotification,
-} from './queries/notification-queries.js';
 import { screeningBatchOf } from './screening-batch.js';
 
 /** Where committed notifications go live (Redis or in-process); never throws. */

@@ -1,5 +1,5 @@
 import type { FastifyBaseLogger } from 'fastify';
-import type { Notification } from '../../projections/queries/notification-queries.js';
+import type { Notification } from '../../projections/notification-inbox.js';
 import type { Notifier, NotifierHandler } from './notifier.js';
 import { NotifierHandlers } from './notifier-handlers.js';
 

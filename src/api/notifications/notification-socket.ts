@@ -1,11 +1,7 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { WebSocket } from 'ws';
 import type { Db } from '../../projections/db/database.js';
-import {
-  type Notification,
-  readInbox,
-  toItem,
-} from '../../projections/queries/notification-queries.js';
+import { type Notification, readInbox, toItem } from '../../projections/notification-inbox.js';
 import { clientMessage } from '../schemas/notification.js';
 
 const PAGE = 100;

@@ -1,7 +1,7 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { Config } from '../../config.js';
+import type { Notification } from '../../projections/notification-inbox.js';
 import type { NotificationPublisher } from '../../projections/notifications-projection.js';
-import type { Notification } from '../../projections/queries/notification-queries.js';
 import { LocalNotifier } from './local-notifier.js';
 import { RedisNotifier } from './redis-notifier.js';
 

@@ -1,10 +1,7 @@
 import type { FastifyBaseLogger } from 'fastify';
 import { Redis } from 'ioredis';
 import { z } from 'zod';
-import {
-  NOTIFICATION_TYPES,
-  type Notification,
-} from '../../projections/queries/notification-queries.js';
+import { NOTIFICATION_TYPES, type Notification } from '../../projections/notification-inbox.js';
 import type { Notifier, NotifierHandler, NotifierMessage } from './notifier.js';
 import { NotifierHandlers } from './notifier-handlers.js';
 

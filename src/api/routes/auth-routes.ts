@@ -1,12 +1,8 @@
 import { v7 } from 'uuid';
-import {
-  findUserByEmail,
-  findUserById,
-  insertUser,
-} from '../../projections/queries/user-queries.js';
 import { ApiError } from '../api-error.js';
 import { hashPassword, verifyPassword } from '../auth/password.js';
 import { requireUser } from '../plugins/authentication.js';
+import { findUserByEmail, findUserById, insertUser } from '../queries/user-queries.js';
 import { loginBody, registerBody, sessionSchema, userSchema } from '../schemas/user.js';
 import type { RouteDeps } from './index.js';
 import type { TypedApp } from './typed-app.js';

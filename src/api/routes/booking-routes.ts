@@ -3,17 +3,17 @@ import { cancelBooking, holdSeats } from '../../commands/booking-commands.js';
 import { DomainError } from '../../domain/errors.js';
 import type { ScreeningState } from '../../domain/screening/index.js';
 import { waitForPosition } from '../../projections/checkpoints.js';
-import {
-  type Booking,
-  findBookingFor,
-  listUserBookings,
-  toBookingPayment,
-} from '../../projections/queries/booking-queries.js';
 import { BILLING_REACTOR } from '../../projections/reactors/billing-reactor.js';
 import type { Runtime } from '../../runtime.js';
 import { pageSchema } from '../pagination.js';
 import { requireUser } from '../plugins/authentication.js';
 import { setPosition } from '../plugins/consistency.js';
+import {
+  type Booking,
+  findBookingFor,
+  listUserBookings,
+  toBookingPayment,
+} from '../queries/booking-queries.js';
 import { newResourceId } from '../resource-id.js';
 import {
   bookingParams,

@@ -1,5 +1,5 @@
-import { findFilm, searchFilms } from '../../projections/queries/film-queries.js';
 import { ApiError } from '../api-error.js';
+import { findFilm, searchFilms } from '../queries/film-queries.js';
 import { filmPageSchema, filmParams, filmSchema, filmSearchQuery } from '../schemas/film.js';
 import type { RouteDeps } from './index.js';
 import type { TypedApp } from './typed-app.js';

@@ -1,5 +1,5 @@
 import type {} from '@fastify/websocket';
-import { listNotifications } from '../../projections/queries/notification-queries.js';
+import { listNotifications } from '../../projections/notification-inbox.js';
 import { LocalNotifier } from '../notifications/local-notifier.js';
 import { NotificationSocket } from '../notifications/notification-socket.js';
 import { SocketRegistry } from '../notifications/socket-registry.js';

@@ -1,10 +1,10 @@
 import { z } from 'zod';
 import { createPlace, deletePlace } from '../../commands/place-commands.js';
 import { DomainError } from '../../domain/errors.js';
-import { findPlace, listHostPlaces } from '../../projections/queries/place-queries.js';
 import { pageQuery, pageSchema } from '../pagination.js';
 import { requireUser } from '../plugins/authentication.js';
 import { setPosition } from '../plugins/consistency.js';
+import { findPlace, listHostPlaces } from '../queries/place-queries.js';
 import { newResourceId } from '../resource-id.js';
 import { createPlaceBody, placeParams, placeSchema } from '../schemas/place.js';
 import type { RouteDeps } from './index.js';

@@ -8,19 +8,19 @@ import { cancelScreening } from '../../commands/screening-commands.js';
 import { DomainError } from '../../domain/errors.js';
 import type { ScreeningEvent, ScreeningState } from '../../domain/screening/index.js';
 import type { Seating } from '../../domain/seat.js';
-import { findFilm } from '../../projections/queries/film-queries.js';
-import {
-  findScreening,
-  findSeatMap,
-  listScreeningBookings,
-  searchScreenings,
-} from '../../projections/queries/screening-queries.js';
 import type { Runtime } from '../../runtime.js';
 import { ApiError } from '../api-error.js';
 import { etag, expectedVersion } from '../if-match.js';
 import { pageQuery, pageSchema } from '../pagination.js';
 import { requireUser } from '../plugins/authentication.js';
 import { setPosition } from '../plugins/consistency.js';
+import { findFilm } from '../queries/film-queries.js';
+import {
+  findScreening,
+  findSeatMap,
+  listScreeningBookings,
+  searchScreenings,
+} from '../queries/screening-queries.js';
 import { newResourceId } from '../resource-id.js';
 import { bookingSchema } from '../schemas/booking.js';
 import {

@@ -1,5 +1,5 @@
-import { ApiError } from '../../api/api-error.js';
-import type { Db, UserRow } from '../db/database.js';
+import type { Db, UserRow } from '../../projections/db/database.js';
+import { ApiError } from '../api-error.js';
 
 /** A user as the API shows it. */
 export interface User {

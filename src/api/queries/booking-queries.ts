@@ -1,6 +1,6 @@
-import { ApiError } from '../../api/api-error.js';
-import { decodeCursor, toPage } from '../../api/pagination.js';
-import type { BookingRow, Db } from '../db/database.js';
+import type { BookingRow, Db } from '../../projections/db/database.js';
+import { ApiError } from '../api-error.js';
+import { decodeCursor, toPage } from '../pagination.js';
 
 export type BookingStatus = BookingRow['status'];
 

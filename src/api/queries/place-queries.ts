@@ -1,7 +1,7 @@
-import { ApiError } from '../../api/api-error.js';
-import { decodeCursor, toPage } from '../../api/pagination.js';
-import type { Place } from '../../api/schemas/place.js';
-import type { Db, PlaceRow } from '../db/database.js';
+import type { Db, PlaceRow } from '../../projections/db/database.js';
+import { ApiError } from '../api-error.js';
+import { decodeCursor, toPage } from '../pagination.js';
+import type { Place } from '../schemas/place.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 

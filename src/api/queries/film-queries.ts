@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
-import { ApiError } from '../../api/api-error.js';
-import { decodeCursor, toPage } from '../../api/pagination.js';
-import type { Db, FilmRow } from '../db/database.js';
+import type { Db, FilmRow } from '../../projections/db/database.js';
+import { ApiError } from '../api-error.js';
+import { decodeCursor, toPage } from '../pagination.js';
 
 /** A film as the API shows it. */
 export interface Film {
