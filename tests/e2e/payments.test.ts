@@ -210,6 +210,25 @@ describe('POST /api/webhooks/billing', () => {
     expect(confirmed).toHaveLength(1);
   });
 
+  it('answers exactly one of concurrent duplicate deliveries as the first', async () => {
+    const user = await registerUser(app);
+    const { booking, paymentId } = await hold(user, await screening(await registerUser(app)));
+    const payload = paymentEvent('payment_intent.succeeded', paymentId, booking);
+    const deliveries = await Promise.all(
+      Array.from({ length: 8 }, () =>
+        webhook(payload, Stripe.webhooks.generateTestHeaderString({ payload, secret })),
+      ),
+    );
+    expect(deliveries.map((response) => response.statusCode)).toEqual(Array(8).fill(200));
+    const answers = deliveries.map((response) => response.json<{ duplicate?: true }>());
+    expect(answers.filter((answer) => answer.duplicate === undefined)).toHaveLength(1);
+    expect(answers.filter((answer) => answer.duplicate === true)).toHaveLength(7);
+    const confirmed = (await streamEvents(booking.screeningId)).filter(
+      (e) => e.type === 'BookingConfirmed',
+    );
+    expect(confirmed).toHaveLength(1);
+  });
+
   it('refuses a missing or forged signature with 400 invalid_signature', async () => {
     const user = await registerUser(app);
     const { booking, paymentId } = await hold(user, await screening(await registerUser(app)));

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import {
   processPaymentWebhook,
   type WebhookEvent,
+  WebhookInProgress,
   type WebhookProvider,
   webhookEventSchema,
 } from '../../projections/billing/payment-webhooks.js';
@@ -60,7 +61,12 @@ export async function webhookRoutes(app: TypedApp, { runtime, billing }: RouteDe
       async (request, reply) => {
         const event = verifiedEvent(request.body, request.headers['stripe-signature'], secret);
         const deps = { db: runtime.db, commands: runtime.commands, log: request.log };
-        const outcome = await processPaymentWebhook(deps, provider, event, request.id);
+        const outcome = await processPaymentWebhook(deps, provider, event, request.id).catch(
+          (error: unknown) => {
+            if (!(error instanceof WebhookInProgress)) throw error;
+            throw new ApiError('concurrency_conflict', error.message);
+          },
+        );
         setPosition(reply, outcome.position);
         return outcome.duplicate
           ? { received: true as const, duplicate: true as const }

@@ -112,7 +112,21 @@ export interface SimulatedPaymentsTable {
 export interface ProcessedWebhooksTable {
   provider: string;
   event_id: string;
-  processed_at: Generated<Timestamp>;
+  /** When processing began (the claim). */
+  processed_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  /** Null while a delivery is processing it; set once its command ran. */
+  completed_at: Timestamp | null;
+}
+
+/** An event a projection could not apply: the projection is stuck there until a rebuild. */
+export interface ProjectionFailuresTable {
+  projector: string;
+  projection: string;
+  position: string;
+  event_id: string;
+  event_type: string;
+  error: string;
+  failed_at: Generated<Timestamp>;
 }
 
 export interface ProjectionCheckpointsTable {
@@ -143,6 +157,7 @@ export interface Database {
   notifications: NotificationsTable;
   simulated_payments: SimulatedPaymentsTable;
   processed_webhooks: ProcessedWebhooksTable;
+  projection_failures: ProjectionFailuresTable;
   projection_checkpoints: ProjectionCheckpointsTable;
   idempotency_keys: IdempotencyKeysTable;
 }
