@@ -25,7 +25,7 @@ import { authentication } from './plugins/authentication.js';
 import { consistency } from './plugins/consistency.js';
 import { idempotency } from './plugins/idempotency.js';
 import { metricsPlugin } from './plugins/metrics-plugin.js';
-import { problemDetails } from './plugins/problem-details.js';
+import { clientErrorHandler, frameworkErrors, problemDetails } from './plugins/problem-details.js';
 import { protection } from './plugins/protection.js';
 import { requestIdFor } from './plugins/request-id.js';
 import { healthRoutes } from './routes/health-routes.js';
@@ -64,6 +64,8 @@ export async function buildApp(
     genReqId: requestIdFor,
     requestIdLogLabel: 'requestId',
     bodyLimit: 256 * 1024,
+    frameworkErrors,
+    clientErrorHandler,
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
