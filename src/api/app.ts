@@ -25,7 +25,7 @@ import { authentication } from './plugins/authentication.js';
 import { consistency } from './plugins/consistency.js';
 import { idempotency } from './plugins/idempotency.js';
 import { metricsPlugin } from './plugins/metrics-plugin.js';
-import { problemDetails } from './plugins/problem-details.js';
+import { clientErrorHandler, frameworkErrors, problemDetails } from './plugins/problem-details.js';
 import { protection } from './plugins/protection.js';
 import { requestIdFor } from './plugins/request-id.js';
 import { healthRoutes } from './routes/health-routes.js';
@@ -43,6 +43,25 @@ declare module 'fastify' {
 export interface BuildAppOptions extends RuntimeOptions {
   /** Use these stores instead of opening the ones the config names (closed by the caller). */
   readonly runtime?: Runtime;
+}
+
+/**
+ * Slow clients cannot hold connections open: a request must arrive whole within
+ * REQUEST_TIMEOUT_MS (headers within HEADERS_TIMEOUT_MS), else a 408 problem and the connection
+ * closes. Node checks for overdue requests every `connectionsCheckingInterval` (30 s by default,
+ * far coarser than the timeouts), so it is tied to them.
+ */
+function connectionLimits(config: Config) {
+  const { REQUEST_TIMEOUT_MS, HEADERS_TIMEOUT_MS, KEEP_ALIVE_TIMEOUT_MS } = config;
+  return {
+    requestTimeout: REQUEST_TIMEOUT_MS,
+    keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS,
+    http: {
+      requestTimeout: REQUEST_TIMEOUT_MS,
+      headersTimeout: HEADERS_TIMEOUT_MS,
+      connectionsCheckingInterval: Math.max(50, Math.min(1_000, HEADERS_TIMEOUT_MS / 4)),
+    },
+  };
 }
 
 /** Builds the cowatch HTTP app (and, unless ROLE=serve, its projector); `server.ts` listens. */
@@ -64,7 +83,12 @@ export async function buildApp(
     genReqId: requestIdFor,
     requestIdLogLabel: 'requestId',
     bodyLimit: 256 * 1024,
+    frameworkErrors,
+    clientErrorHandler,
+    ...connectionLimits(config),
   }).withTypeProvider<ZodTypeProvider>();
+  // Node has no option for it: connections past the cap are closed as they arrive.
+  app.server.maxConnections = config.MAX_CONNECTIONS;
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.addHook('onRequest', async (request, reply) => {

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
+import { z } from 'zod';
 import type { Db, FilmRow } from '../../projections/db/database.js';
-import { ApiError } from '../api-error.js';
-import { decodeCursor, toPage } from '../pagination.js';
+import { cursorId, cursorText, decodeCursor, toPage } from '../pagination.js';
 
 /** A film as the API shows it. */
 export interface Film {
@@ -41,11 +41,10 @@ function likePattern(q: string): string {
   return `%${q.replaceAll(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
 
+const filmCursor = z.object({ title: cursorText, id: cursorId });
+
 function afterKey(cursor: string): { title: string; id: string } {
-  const key = decodeCursor(cursor, ['title', 'id']);
-  // The id is compared with a uuid column: a forged one must be a 400, not a database error.
-  if (!UUID.test(key.id)) throw new ApiError('invalid_cursor', 'the cursor is not valid');
-  return { title: key.title, id: key.id };
+  return decodeCursor(cursor, filmCursor);
 }
 
 /** One page of the catalogue, ordered by title then id. */

@@ -1,10 +1,11 @@
 import { z } from 'zod';
 import { completeSimulatedCheckout } from '../../projections/billing/simulated-checkout.js';
 import { setPosition } from '../plugins/consistency.js';
+import { plainString } from '../schemas/text.js';
 import type { RouteDeps } from './index.js';
 import type { TypedApp } from './typed-app.js';
 
-const checkoutParams = z.object({ paymentId: z.string().min(1).max(100) });
+const checkoutParams = z.object({ paymentId: plainString().min(1).max(100) });
 const checkoutBody = z.object({ outcome: z.enum(['succeeded', 'failed']) });
 const checkoutResult = z.object({
   paymentId: z.string(),

@@ -31,7 +31,10 @@ function verifiedEvent(raw: unknown, header: unknown, secret: string | undefined
     throw new ApiError('invalid_signature', 'the Stripe-Signature does not match the payload');
   }
   const parsed = webhookEventSchema.safeParse(event);
-  if (!parsed.success) throw new ApiError('invalid_body', 'the payload is not a billing event');
+  if (!parsed.success) {
+    const where = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    throw new ApiError('invalid_body', `the payload is not a billing event (${where})`);
+  }
   return parsed.data;
 }
 

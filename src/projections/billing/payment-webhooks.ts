@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { FastifyBaseLogger } from 'fastify';
 import { z } from 'zod';
+import { plainString } from '../../api/schemas/text.js';
 import { confirmBooking, failBookingPayment } from '../../commands/booking-commands.js';
 import type { CommandContext } from '../../commands/command-context.js';
 import { DomainError } from '../../domain/errors.js';
@@ -11,15 +12,15 @@ export type WebhookProvider = 'simulated' | 'stripe';
 
 /** The part of a provider's event (Stripe's shape) that webhooks read. */
 export const webhookEventSchema = z.object({
-  id: z.string().min(1).max(255),
-  type: z.string(),
+  id: plainString().min(1).max(255),
+  type: plainString(),
   data: z.object({ object: z.record(z.string(), z.unknown()) }),
 });
 
 export type WebhookEvent = z.infer<typeof webhookEventSchema>;
 
 const paymentIntent = z.object({
-  id: z.string().min(1),
+  id: plainString().min(1).max(255),
   metadata: z.object({ bookingId: z.uuid(), screeningId: z.uuid() }),
 });
 
