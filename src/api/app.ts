@@ -1,4 +1,3 @@
-import { ecsFormat } from '@elastic/ecs-pino-format';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import websocket from '@fastify/websocket';
@@ -9,6 +8,7 @@ import {
   validatorCompiler,
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
+import type { DestinationStream } from 'pino';
 import type { Config } from '../config.js';
 import { billingWebhookSecret } from '../projections/billing/simulated-billing.js';
 import { HoldExpiryScheduler } from '../projections/reactors/hold-expiry.js';
@@ -19,6 +19,7 @@ import { backgroundServices } from './background-services.js';
 import { injectWebhook } from './inject-webhook.js';
 import { createNotifier } from './notifications/notifier.js';
 import { openNotificationSockets } from './notifications/socket-registry.js';
+import { loggingOptions } from './observability/logging.js';
 import { createMetrics } from './observability/metrics.js';
 import { projectionLags } from './observability/projection-lag.js';
 import { authentication } from './plugins/authentication.js';
@@ -43,6 +44,8 @@ declare module 'fastify' {
 export interface BuildAppOptions extends RuntimeOptions {
   /** Use these stores instead of opening the ones the config names (closed by the caller). */
   readonly runtime?: Runtime;
+  /** Where log lines go (default: stdout); tests capture them. */
+  readonly logStream?: DestinationStream;
 }
 
 /**
@@ -75,13 +78,9 @@ export async function buildApp(
   metrics.measureProjectionLag(() => projectionLags(runtime));
   metrics.countOpenSockets(openNotificationSockets);
   const app = Fastify({
-    // Elastic Common Schema lines: they load into ELK as they are, each with its requestId.
-    logger: {
-      level: config.LOG_LEVEL,
-      ...ecsFormat({ convertReqRes: true, serviceName: 'cowatch' }),
-    },
+    // Elastic Common Schema lines, each with its request id; one line per completed request.
+    ...loggingOptions(config.LOG_LEVEL, options.logStream),
     genReqId: requestIdFor,
-    requestIdLogLabel: 'requestId',
     bodyLimit: 256 * 1024,
     frameworkErrors,
     clientErrorHandler,
