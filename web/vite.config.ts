@@ -31,10 +31,14 @@ function precompress(): Plugin {
 }
 
 /** The web client: built into web/dist, which the API serves at `/` (src/api/web/). */
-export default defineConfig({
+export default defineConfig(({ command }) => ({
   root,
-  // JSX through Vite's own transformer: no Babel preset needed for Preact.
-  oxc: { jsx: { runtime: 'automatic', importSource: 'preact' } },
+  // JSX through Vite's own transformer: no Babel preset needed for Preact. A build is always
+  // production JSX: under NODE_ENV=test (vitest) it would otherwise be jsxDEV, bigger and
+  // carrying the absolute path of every source file.
+  oxc: {
+    jsx: { runtime: 'automatic', importSource: 'preact', development: command === 'serve' },
+  },
   plugins: [precompress()],
   build: {
     outDir,
@@ -48,4 +52,4 @@ export default defineConfig({
   },
   server: { proxy: { '/api': { target: 'http://127.0.0.1:3000', ws: true } } },
   logLevel: 'warn',
-});
+}));

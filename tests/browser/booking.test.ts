@@ -118,7 +118,7 @@ describe.skipIf(!hasChromium)('booking in the browser', () => {
   });
 
   it('holds two seats, pays, and the other viewer sees them SOLD without a reload', {
-    timeout: 120_000,
+    timeout: 240_000,
   }, async () => {
     // Viewer one registers through the form.
     const one = await newPage({ reducedMotion: 'reduce' });
@@ -175,7 +175,7 @@ describe.skipIf(!hasChromium)('booking in the browser', () => {
     await one.getByRole('button', { name: 'Hold 2 seats' }).click();
 
     // The simulated checkout: pay, then confirmed.
-    await one.getByRole('heading', { name: 'Checkout' }).waitFor();
+    await one.getByRole('heading', { name: 'Checkout' }).waitFor({ timeout: 60_000 });
     await one.getByRole('button', { name: /^Pay / }).waitFor();
     await expectAccessible(one, 'checkout');
     await screenshot(one, '05-checkout');
@@ -218,7 +218,7 @@ describe.skipIf(!hasChromium)('booking in the browser', () => {
     // Viewer two holds a seat, then cancels it from my bookings; the seat is free again.
     await seat(two, 2, 1).click();
     await two.getByRole('button', { name: 'Hold 1 seat' }).click();
-    await two.getByRole('heading', { name: 'Checkout' }).waitFor();
+    await two.getByRole('heading', { name: 'Checkout' }).waitFor({ timeout: 60_000 });
     await two.getByRole('navigation').getByRole('link', { name: 'My bookings' }).click();
     const held = two.getByTestId('booking').first();
     await expect.poll(() => held.getAttribute('data-status')).toBe('PENDING');

@@ -73,6 +73,9 @@ describe('the web client at /', () => {
     expect(plain.headers['cache-control']).toBe('public, max-age=31536000, immutable');
     expect(plain.headers['content-encoding']).toBeUndefined();
 
+    // A production build: no development JSX, which names every source file's absolute path.
+    expect(plain.body).not.toMatch(/fileName:|lineNumber:/);
+
     const brotli = await get(script, { 'accept-encoding': 'br, gzip' });
     expect(brotli.headers['content-encoding']).toBe('br');
     expect(brotli.rawPayload.length).toBeLessThan(plain.rawPayload.length / 2);

@@ -28,5 +28,13 @@ function newestSource(): number {
 export default async function setup(): Promise<void> {
   if (existsSync(builtIndex) && statSync(builtIndex).mtimeMs >= newestSource()) return;
   const { build } = await import('vite');
-  await build({ configFile: join(web, 'vite.config.ts'), logLevel: 'warn' });
+  // Vitest sets NODE_ENV=test, which Vite would honour with a development build: build what
+  // `npm start` serves.
+  const nodeEnv = process.env.NODE_ENV;
+  process.env.NODE_ENV = 'production';
+  try {
+    await build({ configFile: join(web, 'vite.config.ts'), mode: 'production', logLevel: 'warn' });
+  } finally {
+    process.env.NODE_ENV = nodeEnv;
+  }
 }

@@ -38,9 +38,10 @@ export function Layout({ children }: { children: ComponentChildren }) {
       first.current = false;
       return;
     }
+    // While a screen still loads its heading may be missing: then the main landmark takes focus.
     const heading = main.current?.querySelector('h1');
     heading?.setAttribute('tabindex', '-1');
-    heading?.focus();
+    (heading ?? main.current)?.focus();
   }, [path]);
   const user = session.user.value;
   return (

@@ -50,7 +50,7 @@ function Countdown({ until }: { until: string }) {
   }, []);
   const seconds = Math.max(0, Math.round((Date.parse(until) - now) / 1000));
   return (
-    <span>
+    <span role="timer">
       {Math.floor(seconds / 60)} min {String(seconds % 60).padStart(2, '0')} s
     </span>
   );
@@ -92,16 +92,18 @@ export function CheckoutPage({ id }: { id: string }) {
         · <strong>{total}</strong>
       </p>
       <p role="status" aria-live="polite" data-testid="booking-status">
-        {booking.status === 'PENDING' && !paying && booking.expiresAt && (
-          <>
-            Seats held for <Countdown until={booking.expiresAt} />
-          </>
-        )}
+        {booking.status === 'PENDING' && !paying && 'Your seats are held until you pay.'}
         {booking.status === 'PENDING' && paying && 'Payment sent, waiting for confirmation…'}
         {booking.status === 'CONFIRMED' && 'Paid: your booking is confirmed.'}
         {booking.status === 'CANCELLED' && 'The payment failed: the booking is cancelled.'}
         {booking.status === 'EXPIRED' && 'The hold expired before payment.'}
       </p>
+      {booking.status === 'PENDING' && !paying && booking.expiresAt && (
+        // A timer is not announced every second (role="timer" is not live by default).
+        <p>
+          Time left: <Countdown until={booking.expiresAt} />
+        </p>
+      )}
       {error && <ErrorMessage message={error} />}
       {booking.status === 'PENDING' && !paying && (
         <div class="simulated-checkout">
