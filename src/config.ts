@@ -38,6 +38,21 @@ const configSchema = z.object({
   BILLING_WEBHOOK_SECRET: z.string().min(16).optional(),
   /** Stripe API base URL (`http://127.0.0.1:12111`): a local fake or mock; default api.stripe.com. */
   STRIPE_API_BASE: optionalUrl.pipe(z.url().optional()),
+  /**
+   * Ticket signing keys, `id:secret[,id:secret…]`, newest first: the first signs, all verify (so
+   * a rotated-out key still admits the tickets it signed). Unset: one derived from the JWT secret.
+   */
+  TICKET_KEYS: z
+    .string()
+    .regex(
+      /^\s*[a-z0-9]{1,8}:[^,\s]{16,}\s*(,\s*[a-z0-9]{1,8}:[^,\s]{16,}\s*)*$/,
+      'id:secret pairs (id 1–8 of a-z0-9, secret at least 16 characters), comma-separated',
+    )
+    .optional(),
+  /** `smtp://user:pass@host:port` (or smtps://): where mail goes; unset, mail is only logged. */
+  SMTP_URL: optionalUrl,
+  /** The From of every mail cowatch sends. */
+  MAIL_FROM: z.string().default('cowatch <tickets@cowatch.invalid>'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   RATE_LIMIT: z.enum(['on', 'off']).default('on'),
   /** Which parts run in this process: the API, the projector and reactors, or both. */

@@ -1,7 +1,9 @@
 import type { CheckoutDeps } from '../../projections/billing/simulated-checkout.js';
 import type { Runtime } from '../../runtime.js';
+import type { TicketCodes } from '../../tickets/ticket-codes.js';
 import type { TokenService } from '../auth/token-service.js';
 import type { Notifier } from '../notifications/notifier.js';
+import { checkInRoutes } from '../tickets/check-in-routes.js';
 import { authRoutes } from './auth-routes.js';
 import { billingRoutes } from './billing-routes.js';
 import { bookingRoutes } from './booking-routes.js';
@@ -21,6 +23,8 @@ export interface RouteDeps {
   readonly billing?: Omit<CheckoutDeps, 'db'>;
   /** Live notification fan-out (default: in-process). */
   readonly notifier?: Notifier;
+  /** Signs and verifies ticket codes. */
+  readonly tickets: TicketCodes;
 }
 
 /** Registers every route of the public contract. */
@@ -34,4 +38,5 @@ export async function apiRoutes(app: TypedApp, deps: RouteDeps) {
   await app.register(billingRoutes, deps);
   await app.register(webhookRoutes, deps);
   await app.register(notificationRoutes, deps);
+  await app.register(checkInRoutes, deps);
 }
