@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isTimeZone } from './tickets/time-zone.js';
 
 const optionalUrl = z
   .string()
@@ -51,6 +52,11 @@ const configSchema = z.object({
     .optional(),
   /** `smtp://user:pass@host:port` (or smtps://): where mail goes; unset, mail is only logged. */
   SMTP_URL: optionalUrl,
+  /** IANA time zone tickets and e-mails show a screening's times in. */
+  DEFAULT_TIME_ZONE: z
+    .string()
+    .default('UTC')
+    .refine(isTimeZone, 'an IANA time zone, e.g. Europe/Paris'),
   /** The From of every mail cowatch sends. */
   MAIL_FROM: z.string().default('cowatch <tickets@cowatch.invalid>'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

@@ -4,6 +4,7 @@ import type { TicketCodes } from '../../tickets/ticket-codes.js';
 import type { TokenService } from '../auth/token-service.js';
 import type { Notifier } from '../notifications/notifier.js';
 import { checkInRoutes } from '../tickets/check-in-routes.js';
+import { ticketRoutes } from '../tickets/ticket-routes.js';
 import { authRoutes } from './auth-routes.js';
 import { billingRoutes } from './billing-routes.js';
 import { bookingRoutes } from './booking-routes.js';
@@ -39,4 +40,5 @@ export async function apiRoutes(app: TypedApp, deps: RouteDeps) {
   await app.register(webhookRoutes, deps);
   await app.register(notificationRoutes, deps);
   await app.register(checkInRoutes, deps);
+  await app.register(ticketRoutes, deps);
 }
