@@ -13,6 +13,7 @@ import type { Config } from '../config.js';
 import { billingWebhookSecret } from '../projections/billing/simulated-billing.js';
 import { HoldExpiryScheduler } from '../projections/reactors/hold-expiry.js';
 import { openRuntime, type Runtime, type RuntimeOptions } from '../runtime.js';
+import { TicketCodes, ticketKeysFrom } from '../tickets/ticket-codes.js';
 import { resolveJwtSecret } from './auth/jwt-secret.js';
 import { TokenService } from './auth/token-service.js';
 import { backgroundServices } from './background-services.js';
@@ -127,7 +128,8 @@ export async function buildApp(
     deliver: injectWebhook(app),
   };
   app.decorate('runtime', runtime);
-  const deps = { runtime, tokens, notifier, billing };
+  const tickets = new TicketCodes(ticketKeysFrom(config.TICKET_KEYS, jwtSecret));
+  const deps = { runtime, tokens, notifier, billing, tickets };
   // A projecting-only process (ROLE=project) answers health checks and metrics, nothing else.
   await app.register(config.ROLE === 'project' ? healthRoutes : apiRoutes, deps);
 

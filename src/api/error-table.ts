@@ -56,6 +56,7 @@ export const errorTable: Readonly<Record<ErrorCode, ErrorEntry>> = {
   screening_not_found: { status: 404, title: 'Screening not found' },
   booking_not_found: { status: 404, title: 'Booking not found' },
   payment_not_found: { status: 404, title: 'Payment not found' },
+  ticket_not_found: { status: 404, title: 'No such ticket for this screening' },
   method_not_allowed: { status: 405, title: 'Method not allowed' },
   email_taken: { status: 409, title: 'The email is already registered' },
   place_already_exists: { status: 409, title: 'The place already exists' },
@@ -69,6 +70,8 @@ export const errorTable: Readonly<Record<ErrorCode, ErrorEntry>> = {
   booking_not_cancellable: { status: 409, title: 'The booking cannot be cancelled' },
   hold_not_expired: { status: 409, title: 'The hold has not expired yet' },
   payment_not_open: { status: 409, title: 'The payment has already been decided' },
+  booking_not_confirmed: { status: 409, title: 'The booking is not confirmed' },
+  already_checked_in: { status: 409, title: 'The ticket has already been checked in' },
   idempotency_key_in_flight: {
     status: 409,
     title: 'A request with this idempotency key is still running',
