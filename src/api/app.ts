@@ -11,6 +11,7 @@ import {
 } from 'fastify-type-provider-zod';
 import type { Config } from '../config.js';
 import { billingWebhookSecret } from '../projections/billing/simulated-billing.js';
+import { readProjectionFailures } from '../projections/projection-failures.js';
 import { HoldExpiryScheduler } from '../projections/reactors/hold-expiry.js';
 import { openRuntime, type Runtime, type RuntimeOptions } from '../runtime.js';
 import { resolveJwtSecret } from './auth/jwt-secret.js';
@@ -54,6 +55,7 @@ export async function buildApp(
   const metrics = createMetrics();
   runtime.observeCommands(metrics.commands);
   metrics.measureProjectionLag(() => projectionLags(runtime));
+  metrics.measureStuckProjections(() => readProjectionFailures(runtime.db));
   metrics.countOpenSockets(openNotificationSockets);
   const app = Fastify({
     // Elastic Common Schema lines: they load into ELK as they are, each with its requestId.

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import { z } from 'zod';
+import { describeFailure, readProjectionFailures } from '../../projections/projection-failures.js';
 import type { Runtime } from '../../runtime.js';
 import type { TypedApp } from './typed-app.js';
 
@@ -31,6 +32,13 @@ export async function healthRoutes(app: TypedApp, { runtime }: { runtime: Runtim
       await runtime.store.headPosition().then(
         () => (checks.eventStore = 'ok'),
         (error: Error) => (checks.eventStore = error.message),
+      );
+      // A projection stuck on an event serves stale reads: not ready, and say which and why.
+      await readProjectionFailures(runtime.db).then(
+        (failures) =>
+          (checks.projections =
+            failures.length === 0 ? 'ok' : failures.map(describeFailure).join('; ')),
+        (error: Error) => (checks.projections = error.message),
       );
       const ok = Object.values(checks).every((c) => c === 'ok');
       return reply.code(ok ? 200 : 503).send({ status: ok ? 'ok' : 'unavailable', checks });
