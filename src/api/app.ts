@@ -11,6 +11,7 @@ import {
 import type { DestinationStream } from 'pino';
 import type { Config } from '../config.js';
 import { billingWebhookSecret } from '../projections/billing/simulated-billing.js';
+import { readProjectionFailures } from '../projections/projection-failures.js';
 import { HoldExpiryScheduler } from '../projections/reactors/hold-expiry.js';
 import { openRuntime, type Runtime, type RuntimeOptions } from '../runtime.js';
 import { TicketCodes, ticketKeysFrom } from '../tickets/ticket-codes.js';
@@ -77,6 +78,7 @@ export async function buildApp(
   const metrics = createMetrics();
   runtime.observeCommands(metrics.commands);
   metrics.measureProjectionLag(() => projectionLags(runtime));
+  metrics.measureStuckProjections(() => readProjectionFailures(runtime.db));
   metrics.countOpenSockets(openNotificationSockets);
   const app = Fastify({
     // Elastic Common Schema lines, each with its request id; one line per completed request.

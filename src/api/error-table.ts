@@ -46,6 +46,7 @@ export const errorTable: Readonly<Record<ErrorCode, ErrorEntry>> = {
   invalid_position: { status: 400, title: 'The position is not valid' },
   invalid_signature: { status: 400, title: 'The webhook signature is not valid' },
   invalid_screening: { status: 400, title: 'The screening is not valid' },
+  invalid_place: { status: 400, title: 'The place is not valid' },
   unauthorized: { status: 401, title: 'Authentication required' },
   invalid_credentials: { status: 401, title: 'Wrong email or password' },
   not_place_host: { status: 403, title: 'Only the host of the place may do this' },

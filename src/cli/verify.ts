@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { readLogRange } from '../projections/log-range.js';
+import { readProjectionFailures } from '../projections/projection-failures.js';
 import type { CliContext } from './context.js';
 import { ExitCode } from './io.js';
 import { LogAudit } from './log-audit.js';
@@ -19,6 +20,8 @@ export function registerVerify(program: Command, ctx: CliContext): void {
     .action(async () => {
       const { io } = ctx;
       const report = await withRuntime(io, async ({ store, db, config }) => {
+        // First: a stuck projection makes the replay below stop on the same event.
+        const stuck = await readProjectionFailures(db);
         const audit = new LogAudit();
         const head = await store.headPosition();
         for await (const event of readLogRange(store, { to: head })) audit.apply(event);
@@ -27,11 +30,28 @@ export function registerVerify(program: Command, ctx: CliContext): void {
         const diff = await diffAgainstReplay(store, db, {
           catchUpUnderLock: config.DATABASE_URL !== undefined,
           onProgress: (n) => progress.update(n),
+        }).catch((error: unknown) => {
+          if (stuck.length === 0) throw error;
+          return { applied: 0, differences: [], position: undefined, replayError: error };
         });
         progress.finish(diff.applied);
-        return { audit, violations, diff, head };
+        return { audit, violations, diff, head, stuck };
       });
-      const { audit, violations, diff, head } = report;
+      const { audit, violations, diff, head, stuck } = report;
+      if (stuck.length > 0) {
+        await io.out(`stuck projections (${stuck.length}):\n`);
+        const rows = stuck.map((f) => [
+          f.projector,
+          f.projection,
+          f.position,
+          `${f.eventType} ${f.eventId}`,
+          f.error,
+        ]);
+        await io.out(formatTable(['PROJECTOR', 'PROJECTION', 'POSITION', 'EVENT', 'ERROR'], rows));
+        await io.out(
+          'fix the cause, then run `cowatch replay` (or rebuild) so the projection catches up\n',
+        );
+      }
       if (violations.length > 0) {
         await io.out(`invariant violations (${violations.length}):\n`);
         const rows = violations.map((v) => [
@@ -47,7 +67,7 @@ export function registerVerify(program: Command, ctx: CliContext): void {
         const rows = diff.differences.map((d) => [d.table, d.key, d.column, d.live, d.expected]);
         await io.out(formatTable(['TABLE', 'KEY', 'COLUMN', 'LIVE', 'EXPECTED'], rows));
       }
-      const failed = violations.length > 0 || diff.differences.length > 0;
+      const failed = stuck.length > 0 || violations.length > 0 || diff.differences.length > 0;
       await io.out(
         `${failed ? 'verify FAILED' : 'verify ok'}: ${audit.events} events in ${audit.streams} streams up to ${head ?? '(empty log)'}; ` +
           `read models compared at ${diff.position ?? '(nothing projected)'}\n`,

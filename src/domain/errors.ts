@@ -4,6 +4,7 @@ export type DomainErrorCode =
   | 'not_place_host'
   | 'place_has_scheduled_screenings'
   | 'place_already_exists'
+  | 'invalid_place'
   | 'screening_not_found'
   | 'screening_already_exists'
   | 'not_screening_host'

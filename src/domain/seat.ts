@@ -1,3 +1,5 @@
+import { isWholeBetween, MAX_CAPACITY, MAX_ROWS, MAX_SEATS_PER_ROW } from './bounds.js';
+
 /** A seat of an assigned-seating screening; rows and numbers start at 1. */
 export interface Seat {
   readonly row: number;
@@ -19,11 +21,13 @@ export function capacityOf(seating: Seating): number {
   return seating.kind === 'general' ? seating.capacity : seating.rows * seating.seatsPerRow;
 }
 
-/** Whether a seating plan is whole and has at least one place. */
+/** Whether a seating plan is whole, has at least one place and stays within the bounds. */
 export function isValidSeating(seating: Seating): boolean {
-  const counts =
-    seating.kind === 'general' ? [seating.capacity] : [seating.rows, seating.seatsPerRow];
-  return counts.every((n) => Number.isInteger(n) && n >= 1);
+  if (seating.kind === 'general') return isWholeBetween(seating.capacity, 1, MAX_CAPACITY);
+  return (
+    isWholeBetween(seating.rows, 1, MAX_ROWS) &&
+    isWholeBetween(seating.seatsPerRow, 1, MAX_SEATS_PER_ROW)
+  );
 }
 
 /** Whether the seat exists in an assigned seating plan. */

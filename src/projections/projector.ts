@@ -3,8 +3,15 @@ import type { RecordedEvent } from '../eventstore/event-store.js';
 import { withProjectorLock } from './advisory-lock.js';
 import { applyEvents } from './apply-events.js';
 import { lockCheckpoint, readCheckpoint, saveCheckpoint } from './checkpoints.js';
-import type { Db } from './db/database.js';
+import type { Db, Tx } from './db/database.js';
 import { EventBuffer } from './event-buffer.js';
+import type { Projection } from './projection.js';
+import {
+  inSavepoint,
+  isTransient,
+  readProjectionFailures,
+  recordProjectionFailure,
+} from './projection-failures.js';
 import type { ProjectorLogger, ProjectorOptions } from './projector-options.js';
 
 export { readCheckpoint, type WaitOptions, waitForPosition } from './checkpoints.js';
@@ -14,6 +21,11 @@ export type { ProjectorLogger, ProjectorOptions } from './projector-options.js';
 // checkpoint reset by a rebuild must not go unnoticed.
 const IDLE_CHECK_MS = 1_000;
 const silent: ProjectorLogger = { warn: () => undefined, error: () => undefined };
+
+/** A committed batch (new checkpoint, events applied), or 'reset': the checkpoint moved back. */
+type BatchOutcome =
+  | 'reset'
+  | { readonly position: string | undefined; readonly applied: readonly RecordedEvent[] };
 
 /** Why following the feed ended: a stop, a checkpoint moved back (a rebuild), or a dry feed. */
 type FollowEnd = 'stopped' | 'reset' | 'ended';
@@ -29,6 +41,8 @@ export class Projector {
   #controller: AbortController | undefined;
   #loop: Promise<void> | undefined;
   #active = false;
+  /** Projections stuck on an event they could not apply: the others go on without them. */
+  #stuck = new Set<string>();
 
   constructor(options: ProjectorOptions) {
     this.#options = options;
@@ -87,6 +101,8 @@ export class Projector {
   /** Reads the feed into a buffer (producer) while batches are applied from it (consumer). */
   async #follow(lockConnection: Db, signal: AbortSignal): Promise<FollowEnd> {
     const from = await readCheckpoint(lockConnection, this.#options.name);
+    const failures = await readProjectionFailures(lockConnection, this.#options.name);
+    this.#stuck = new Set(failures.map((failure) => failure.projection));
     this.#active = true;
     const buffer = new EventBuffer<RecordedEvent>(this.#batchSize * 4);
     const feed = new AbortController();
@@ -141,38 +157,104 @@ export class Projector {
         return 'ended';
       } else if (this.#movedBack(at, await readCheckpoint(lockConnection, this.#options.name))) {
         return 'reset';
+      } else {
+        // A replay may have repaired a stuck projection's tables meanwhile: let it resume.
+        const failures = await readProjectionFailures(lockConnection, this.#options.name);
+        this.#stuck = new Set(failures.map((failure) => failure.projection));
       }
     }
     return 'stopped';
   }
 
-  /** Applies a batch with the checkpoint; returns the new checkpoint, or 'reset' if moved back. */
+  /** The projections still applying events. */
+  #live(): readonly Projection[] {
+    return this.#options.projections.filter((projection) => !this.#stuck.has(projection.name));
+  }
+
+  /**
+   * Applies a batch with the checkpoint; returns the new checkpoint, or 'reset' if moved back.
+   * When the batch fails for a reason other than the database, it is applied again event by
+   * event, each projection in a savepoint: a projection that cannot apply an event is recorded
+   * as stuck there (loudly: log, health, metric, `cowatch verify`) and the others go on.
+   */
   async #apply(at: string | undefined, batch: readonly RecordedEvent[]) {
-    const { db, name, store, projections } = this.#options;
     const effects: (() => void)[] = [];
-    const afterCommit = (effect: () => void) => {
-      effects.push(effect);
-    };
-    const outcome = await db.transaction().execute(async (tx) => {
-      effects.length = 0;
-      const saved = await lockCheckpoint(tx, name);
-      if (this.#movedBack(at, saved)) return 'reset';
-      // Ahead: another instance committed some of these (a lost lock, a race at takeover).
-      const fresh =
-        saved === undefined
-          ? batch
-          : batch.filter((event) => store.comparePositions(event.position, saved) > 0);
-      await applyEvents(tx, projections, fresh, { batch: this.#options.batch, afterCommit });
-      const last = fresh.at(-1)?.position;
-      if (last !== undefined) await saveCheckpoint(tx, name, last);
-      return { position: last ?? saved, applied: fresh };
-    });
+    let outcome: BatchOutcome;
+    try {
+      outcome = await this.#applyInTransaction(at, batch, effects, false);
+    } catch (error) {
+      if (isTransient(error)) throw error;
+      outcome = await this.#applyInTransaction(at, batch, effects, true);
+    }
     if (outcome === 'reset') return outcome;
     for (const effect of effects) this.#runEffect(effect);
     if (outcome.position !== undefined && outcome.position !== at) {
       this.#options.onAdvance?.(outcome.position, outcome.applied);
     }
     return outcome.position;
+  }
+
+  async #applyInTransaction(
+    at: string | undefined,
+    batch: readonly RecordedEvent[],
+    effects: (() => void)[],
+    isolated: boolean,
+  ): Promise<BatchOutcome> {
+    const { db, name, store } = this.#options;
+    return db.transaction().execute(async (tx) => {
+      effects.length = 0;
+      const saved = await lockCheckpoint(tx, name);
+      if (this.#movedBack(at, saved)) return 'reset' as const;
+      // Ahead: another instance committed some of these (a lost lock, a race at takeover).
+      const fresh =
+        saved === undefined
+          ? batch
+          : batch.filter((event) => store.comparePositions(event.position, saved) > 0);
+      if (isolated) await this.#applyOneByOne(tx, fresh, effects);
+      else {
+        const afterCommit = (effect: () => void) => {
+          effects.push(effect);
+        };
+        await applyEvents(tx, this.#live(), fresh, { batch: this.#options.batch, afterCommit });
+      }
+      const last = fresh.at(-1)?.position;
+      if (last !== undefined) await saveCheckpoint(tx, name, last);
+      return { position: last ?? saved, applied: fresh };
+    });
+  }
+
+  async #applyOneByOne(tx: Tx, events: readonly RecordedEvent[], effects: (() => void)[]) {
+    const { name: projector } = this.#options;
+    for (const event of events) {
+      for (const projection of this.#live()) {
+        const own: (() => void)[] = [];
+        const afterCommit = (effect: () => void) => {
+          own.push(effect);
+        };
+        try {
+          await inSavepoint(tx, () =>
+            applyEvents(tx, [projection], [event], { batch: false, afterCommit }),
+          );
+          effects.push(...own);
+        } catch (error) {
+          if (isTransient(error)) throw error;
+          await recordProjectionFailure(tx, projector, projection.name, event, error);
+          this.#stuck.add(projection.name);
+          this.#log.error(
+            {
+              err: error,
+              projector,
+              projection: projection.name,
+              eventId: event.id,
+              eventType: event.type,
+              streamId: event.streamId,
+              position: event.position,
+            },
+            `projection ${projection.name} cannot apply ${event.type} ${event.id}; it is stuck there until a rebuild, the other projections go on`,
+          );
+        }
+      }
+    }
   }
 
   /** Post-commit effects are best effort: the committed rows are what must not be lost. */

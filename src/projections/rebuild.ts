@@ -3,6 +3,7 @@ import type { EventStore } from '../eventstore/event-store.js';
 import { lockCheckpoint, saveCheckpoint, waitForPosition } from './checkpoints.js';
 import type { Db } from './db/database.js';
 import type { Projection } from './projection.js';
+import { clearProjectionFailures } from './projection-failures.js';
 import { Projector } from './projector.js';
 import { READ_MODEL_TABLES, READ_MODELS_PROJECTOR, readModelProjections } from './read-models.js';
 
@@ -43,6 +44,8 @@ export async function rebuildReadModels(options: RebuildOptions): Promise<string
     await lockCheckpoint(tx, name);
     await sql`TRUNCATE ${sql.join(tables.map((table) => sql.table(table)))}`.execute(tx);
     await saveCheckpoint(tx, name, null);
+    // Replayed from scratch: a projection stuck on an event gets another try (the fixed code).
+    await clearProjectionFailures(tx, name);
   });
   const head = await store.headPosition();
   if (head === undefined) return undefined;

@@ -45,4 +45,7 @@ async function swapTables(
     await sql`ALTER TABLE ${sql.table(`${scratch.name}.${table}`)}
       SET SCHEMA ${sql.id(scratch.live)}`.execute(tx);
   }
+  // The replayed tables are whole again: projections stuck on an event (now fixed) resume.
+  await sql`DELETE FROM ${live('projection_failures')}
+    WHERE projection IN (${sql.join(tables.map((table) => sql.lit(table)))})`.execute(tx);
 }

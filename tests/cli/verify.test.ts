@@ -46,6 +46,32 @@ describe.each(backends)('verify on $name', (backend) => {
     expect(code).toBe(0);
   });
 
+  it('reports a projection stuck on an event it cannot apply, naming both', async () => {
+    const screeningId = randomUUID();
+    const poisonId = await withRuntime(env, async (runtime) => {
+      await appendRaw(runtime.store, `screening-${screeningId}`, 'ScreeningScheduled', {
+        screeningId,
+        placeId: randomUUID(),
+        hostId: randomUUID(),
+        filmId: randomUUID(),
+        startsAt: '9999-12-31T23:00:00.000Z',
+        endsAt: '+010000-01-01T09:00:00.000Z',
+        price: { amount: 100, currency: 'EUR' },
+        seating: { kind: 'general', capacity: 10 },
+        scheduledAt: clock.now().toISOString(),
+      });
+      const { events } = await runtime.store.read(`screening-${screeningId}`);
+      // The other projections reach the head past it.
+      await projectToHead(runtime);
+      return events[0]!.id;
+    });
+    const { code, out } = await env.cli(['verify']);
+    expect(out).toMatch(/^stuck projections \(1\):/m);
+    expect(out).toMatch(new RegExp(`screenings .*ScreeningScheduled ${poisonId}`));
+    expect(out).toMatch(/^verify FAILED/m);
+    expect(code).toBe(1);
+  });
+
   it('fails with the table, key, column and both values of a tampered row', async () => {
     const seats = await withRuntime(env, async ({ db }) => {
       await sql`UPDATE screenings SET seats_available = seats_available + 1

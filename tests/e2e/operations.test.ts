@@ -63,7 +63,10 @@ describe('operations: metrics, health, security headers', () => {
     const ready = await app.inject({ method: 'GET', url: '/health/ready' });
     expect(live.statusCode).toBe(200);
     expect(ready.statusCode).toBe(200);
-    expect(ready.json()).toEqual({ status: 'ok', checks: { readModels: 'ok', eventStore: 'ok' } });
+    expect(ready.json()).toEqual({
+      status: 'ok',
+      checks: { readModels: 'ok', eventStore: 'ok', projections: 'ok' },
+    });
   });
 
   it('sends security headers', async () => {

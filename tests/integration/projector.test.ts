@@ -211,7 +211,11 @@ async function busyLog(store: EventStore): Promise<void> {
   );
 }
 
-/** Throws once, on an event past `after` that is not the first of its batch: a crash mid-batch. */
+/**
+ * Throws once, on an event past `after` that is not the first of its batch: a crash mid-batch.
+ * The error is what a killed process's connection reports (admin_shutdown): a failure of the
+ * database, which rolls the batch back whole, not an event the projection cannot apply.
+ */
 function crashMidBatch(after: number) {
   let seen = 0;
   let previous: { tx: Tx; event: RecordedEvent } | undefined;
@@ -223,7 +227,9 @@ function crashMidBatch(after: number) {
       if (crash.at === undefined && seen > after && previous?.tx === tx) {
         crash.at = event;
         crash.before = previous.event;
-        throw new RangeError('simulated crash');
+        throw Object.assign(new Error('simulated crash: terminating connection'), {
+          code: '57P01',
+        });
       }
       previous = { tx, event };
     },

@@ -53,6 +53,19 @@ describe('CreatePlace', () => {
       .then([{ ...created, data: { ...created.data, createdAt: now.toISOString() } }]);
   });
 
+  it('refuses texts longer than the bounds', () => {
+    for (const long of [
+      { name: 'x'.repeat(201) },
+      { name: '' },
+      { address: 'x'.repeat(501) },
+      { description: 'x'.repeat(2001) },
+    ]) {
+      given(placeDecider, [])
+        .when({ ...command, ...long })
+        .thenThrows('invalid_place');
+    }
+  });
+
   it('does nothing when the same host creates the same place again', () => {
     given(placeDecider, [created]).when(command).thenNothing();
   });
@@ -83,6 +96,12 @@ describe('AddScreeningToPlace', () => {
     given(placeDecider, [created])
       .when(command)
       .then([added('s1', tomorrow)]);
+  });
+
+  it('refuses a start the read models cannot represent', () => {
+    given(placeDecider, [created])
+      .when({ ...command, startsAt: new Date('9999-12-31T23:00:00Z') })
+      .thenThrows('invalid_screening');
   });
 
   it('does nothing when the screening is already on the schedule', () => {

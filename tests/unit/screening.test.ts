@@ -132,6 +132,27 @@ describe('ScheduleScreening', () => {
       .when(schedule({ seating: assigned(1.5, 2) }))
       .thenThrows('invalid_screening');
   });
+
+  // The read side must represent every event: "+010000-01-01" froze every read model once.
+  it.each([
+    ['a start past the time bounds', new Date('9999-12-31T23:00:00Z'), 600],
+    ['an end past the time bounds', new Date('2099-12-31T23:00:00Z'), 120],
+    ['a screening longer than the bounds allow', startsAt, 601],
+  ])('refuses %s', (_, start, minutes) => {
+    const end = new Date(start.getTime() + minutes * 60_000);
+    scenario()
+      .when(schedule({ startsAt: start, endsAt: end }))
+      .thenThrows('invalid_screening');
+  });
+
+  it('refuses capacities, plans and currencies the read models cannot hold', () => {
+    for (const seating of [general(100_001), assigned(101, 1), assigned(1, 201)]) {
+      scenario().when(schedule({ seating })).thenThrows('invalid_screening');
+    }
+    scenario()
+      .when(schedule({ price: { amount: 100, currency: 'euro' } }))
+      .thenThrows('invalid_screening');
+  });
 });
 
 describe('CancelScreening', () => {

@@ -10,6 +10,10 @@ export interface Metrics {
   observeProjected(projection: string, events: readonly { readonly createdAt: Date }[]): void;
   /** Sets the source of the projection-lag gauge: seconds behind, by projection name. */
   measureProjectionLag(measure: () => Promise<ReadonlyMap<string, number>>): void;
+  /** Sets the source of the stuck-projection gauge: the projections that cannot apply an event. */
+  measureStuckProjections(
+    measure: () => Promise<readonly { projector: string; projection: string }[]>,
+  ): void;
   /** Sets the source of the open-WebSocket gauge. */
   countOpenSockets(count: () => number): void;
 }
@@ -68,6 +72,20 @@ export function createMetrics(): Metrics {
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
     registers: [registry],
   });
+  let stuckSource: () => Promise<readonly { projector: string; projection: string }[]> =
+    async () => [];
+  new Gauge({
+    name: 'cowatch_projection_stuck',
+    help: 'Projections stuck on an event they cannot apply (1 each); the others go on. See /health/ready',
+    labelNames: ['projector', 'projection'] as const,
+    registers: [registry],
+    async collect() {
+      this.reset();
+      for (const { projector, projection } of await stuckSource()) {
+        this.set({ projector, projection }, 1);
+      }
+    },
+  });
   let openSockets: () => number = () => 0;
   new Gauge({
     name: 'cowatch_websockets_open',
@@ -93,6 +111,9 @@ export function createMetrics(): Metrics {
     },
     measureProjectionLag(measure) {
       lagSource = measure;
+    },
+    measureStuckProjections(measure) {
+      stuckSource = measure;
     },
     countOpenSockets(count) {
       openSockets = count;

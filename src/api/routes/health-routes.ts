@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import { z } from 'zod';
+import { describeFailure, readProjectionFailures } from '../../projections/projection-failures.js';
 import type { Runtime } from '../../runtime.js';
 import type { Notifier } from '../notifications/notifier.js';
 import type { TypedApp } from './typed-app.js';
@@ -33,18 +34,30 @@ export async function healthRoutes(
     '/health/ready',
     { schema: { tags: ['operations'], response: { 200: healthSchema, 503: healthSchema } } },
     async (_request, reply) => {
-      const [readModels, eventStore, notificationFanOut] = await Promise.all([
+      const [readModels, eventStore, projections, notificationFanOut] = await Promise.all([
         sql`select 1`.execute(runtime.db).then(() => 'ok', message),
         runtime.store.headPosition().then(() => 'ok', message),
+        // A projection stuck on an event serves stale reads: not ready, and say which and why.
+        readProjectionFailures(runtime.db).then(
+          (failures) => (failures.length === 0 ? 'ok' : failures.map(describeFailure).join('; ')),
+          message,
+        ),
         notifier?.check().catch(message),
       ]);
-      const checks: Record<string, string> = { readModels, eventStore };
+      const checks: Record<string, string> = { readModels, eventStore, projections };
       if (notificationFanOut !== undefined) checks.notificationFanOut = notificationFanOut;
       if (readModels !== 'ok' || eventStore !== 'ok') {
         return reply.code(503).send({
           status: 'unavailable',
           checks,
           detail: 'a store does not answer: commands and queries fail',
+        });
+      }
+      if (projections !== 'ok') {
+        return reply.code(503).send({
+          status: 'unavailable',
+          checks,
+          detail: 'a projection is stuck on an event: its reads are stale',
         });
       }
       // Without Redis, commands and queries work and the inbox keeps every notification: only

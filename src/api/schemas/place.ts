@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MAX_TEXT } from '../../domain/bounds.js';
 import { text } from './text.js';
 
 /** A place as the API shows it. */
@@ -15,9 +16,9 @@ export type Place = z.infer<typeof placeSchema>;
 
 /** Body of `POST /api/places`. */
 export const createPlaceBody = z.object({
-  name: text(200).min(1),
-  address: text(500).optional(),
-  description: text(2000).optional(),
+  name: text(MAX_TEXT.placeName).min(1),
+  address: text(MAX_TEXT.placeAddress).optional(),
+  description: text(MAX_TEXT.placeDescription).optional(),
 });
 
 /** Path parameters of `/api/places/:placeId`. */

@@ -1,11 +1,18 @@
 import { z } from 'zod';
+import {
+  isIsoWithinTimeBounds,
+  MAX_CAPACITY,
+  MAX_DURATION_MINUTES,
+  MAX_PRICE,
+  MAX_ROWS,
+  MAX_SEATS_PER_ROW,
+  MAX_TEXT,
+  TIME_BOUNDS_TEXT,
+} from '../../domain/bounds.js';
 import type { ScheduledScreening } from '../../domain/screening/index.js';
-import { MAX_PRICE } from '../../domain/screening/index.js';
 import { capacityOf } from '../../domain/seat.js';
 import { pageQuery } from '../pagination.js';
 import { text } from './text.js';
-
-// The read model keeps amounts in a 32-bit integer column.
 
 const priceSchema = z.object({
   amount: z.number().int().min(0).max(MAX_PRICE).describe('Minor units, e.g. cents'),
@@ -40,19 +47,21 @@ export const scheduleScreeningBody = z
   .object({
     placeId: z.uuid(),
     filmId: z.uuid(),
-    startsAt: z.iso.datetime({ offset: true }),
+    startsAt: z.iso
+      .datetime({ offset: true })
+      .refine(isIsoWithinTimeBounds, `a screening starts ${TIME_BOUNDS_TEXT}`),
     durationMinutes: z
       .number()
       .int()
       .min(1)
-      .max(600)
+      .max(MAX_DURATION_MINUTES)
       .optional()
       .describe("Defaults to the film's running time"),
-    capacity: z.number().int().min(1).max(100_000).optional().describe('General admission'),
+    capacity: z.number().int().min(1).max(MAX_CAPACITY).optional().describe('General admission'),
     seating: z
       .object({
-        rows: z.number().int().min(1).max(100),
-        seatsPerRow: z.number().int().min(1).max(200),
+        rows: z.number().int().min(1).max(MAX_ROWS),
+        seatsPerRow: z.number().int().min(1).max(MAX_SEATS_PER_ROW),
       })
       .optional()
       .describe('Assigned seating'),
@@ -82,7 +91,9 @@ export const searchScreeningsQuery = z.object({
 export const screeningParams = z.object({ id: z.uuid() });
 
 /** Body of `POST /api/screenings/:id/cancel`; it may be left out altogether. */
-export const cancelScreeningBody = z.object({ reason: text(500).optional() }).nullish();
+export const cancelScreeningBody = z
+  .object({ reason: text(MAX_TEXT.cancelReason).optional() })
+  .nullish();
 
 /** The seat map of a screening; `seats` is empty for general admission. */
 export const seatMapSchema = z.object({

@@ -1,3 +1,4 @@
+import { fitsLength, isWithinTimeBounds, MAX_TEXT, TIME_BOUNDS_TEXT } from '../bounds.js';
 import { assertNever, refuse } from '../errors.js';
 import type { PlaceCommand } from './place-commands.js';
 import type { PlaceEvent } from './place-events.js';
@@ -57,6 +58,17 @@ export function decidePlace(command: PlaceCommand, state: PlaceState): PlaceEven
         return refuse('place_already_exists', `place ${command.placeId} already exists`);
       }
       const { placeId, hostId, name, address, description } = command;
+      const texts = [
+        [name, MAX_TEXT.placeName],
+        [address, MAX_TEXT.placeAddress],
+        [description, MAX_TEXT.placeDescription],
+      ] as const;
+      if (name.length === 0 || !texts.every(([value, max]) => fitsLength(value, max))) {
+        return refuse(
+          'invalid_place',
+          `a place needs a name of at most ${MAX_TEXT.placeName} characters, an address of at most ${MAX_TEXT.placeAddress} and a description of at most ${MAX_TEXT.placeDescription}`,
+        );
+      }
       const createdAt = command.now.toISOString();
       return [
         { type: 'PlaceCreated', data: { placeId, hostId, name, address, description, createdAt } },
@@ -68,6 +80,9 @@ export function decidePlace(command: PlaceCommand, state: PlaceState): PlaceEven
         return refuse('not_place_host', 'only the host of the place can schedule screenings there');
       }
       if (place.screenings.has(command.screeningId)) return [];
+      if (!isWithinTimeBounds(command.startsAt)) {
+        return refuse('invalid_screening', `a screening must start ${TIME_BOUNDS_TEXT}`);
+      }
       const { placeId, screeningId } = command;
       const startsAt = command.startsAt.toISOString();
       return [{ type: 'ScreeningAddedToPlace', data: { placeId, screeningId, startsAt } }];

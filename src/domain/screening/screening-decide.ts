@@ -1,3 +1,11 @@
+import {
+  fitsLength,
+  isWithinTimeBounds,
+  MAX_DURATION_MINUTES,
+  MAX_PRICE,
+  MAX_TEXT,
+  TIME_BOUNDS_TEXT,
+} from '../bounds.js';
 import { assertNever, refuse } from '../errors.js';
 import { isValidSeating } from '../seat.js';
 import { decideCheckIn } from './check-in.js';
@@ -11,8 +19,7 @@ import {
   type ScreeningState,
 } from './screening-state.js';
 
-/** Highest ticket price (minor units): ten of them still fit every amount column. */
-export const MAX_PRICE = 100_000_000;
+export { MAX_PRICE } from '../bounds.js';
 
 type Command<T extends ScreeningCommand['type']> = Extract<ScreeningCommand, { type: T }>;
 
@@ -63,7 +70,16 @@ function schedule(command: Command<'ScheduleScreening'>, state: ScreeningState):
     return refuse('starts_in_past', 'a screening must start in the future');
   if (command.endsAt <= command.startsAt)
     return refuse('invalid_screening', 'a screening must end after it starts');
+  if (!isWithinTimeBounds(command.startsAt) || !isWithinTimeBounds(command.endsAt)) {
+    return refuse('invalid_screening', `a screening must start and end ${TIME_BOUNDS_TEXT}`);
+  }
+  if (command.endsAt.getTime() - command.startsAt.getTime() > MAX_DURATION_MINUTES * 60_000) {
+    return refuse('invalid_screening', `a screening lasts at most ${MAX_DURATION_MINUTES} minutes`);
+  }
   const amount = command.price.amount;
+  if (!/^[A-Z]{3}$/.test(command.price.currency)) {
+    return refuse('invalid_screening', 'the currency must be an ISO 4217 code, e.g. EUR');
+  }
   if (!Number.isInteger(amount) || amount < 0 || amount > MAX_PRICE) {
     return refuse(
       'invalid_screening',
@@ -103,6 +119,9 @@ function cancelScreening(
     return refuse('not_screening_host', 'only the host can cancel a screening');
   if (state.status === 'cancelled')
     return refuse('screening_cancelled', 'the screening is already cancelled');
+  if (!fitsLength(command.reason, MAX_TEXT.cancelReason)) {
+    return refuse('invalid_screening', `a reason has at most ${MAX_TEXT.cancelReason} characters`);
+  }
   if (new Date(state.startsAt) <= command.now) {
     return refuse('screening_already_started', 'a screening that has started cannot be cancelled');
   }

@@ -148,7 +148,7 @@ export interface ProjectionFailuresTable {
   event_id: string;
   event_type: string;
   error: string;
-  failed_at: Generated<Timestamp>;
+  failed_at: ColumnType<Date, Date | string | undefined, Date | string>;
 }
 
 export interface ProjectionCheckpointsTable {
