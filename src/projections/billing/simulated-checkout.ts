@@ -4,6 +4,7 @@ import { v7 } from 'uuid';
 import { ApiError } from '../../api/api-error.js';
 import type { CommandContext } from '../../commands/command-context.js';
 import type { Db } from '../db/database.js';
+import { simulatedPaymentTarget } from './simulated-billing.js';
 
 /** Where the simulated billing service delivers its webhooks. */
 export const SIMULATED_WEBHOOK_PATH = '/api/webhooks/billing';
@@ -95,18 +96,36 @@ export async function completeSimulatedCheckout(
 
 /** The payment, when it belongs to a booking of `userId`; anyone else learns nothing of it. */
 async function ownedPayment(deps: CheckoutDeps, paymentId: string, userId: string) {
-  const payment = await deps.db
+  const { db } = deps;
+  const stored = await db
     .selectFrom('simulated_payments')
     .selectAll()
     .where('id', '=', paymentId)
     .executeTakeFirst();
+  const target = stored
+    ? { screeningId: stored.screening_id, bookingId: stored.booking_id }
+    : simulatedPaymentTarget(paymentId);
   const notFound = new ApiError('payment_not_found', `payment ${paymentId} not found`);
-  if (!payment) throw notFound;
+  if (!target) throw notFound;
   // The aggregate, not a read model: the owner is known the moment the hold is answered.
-  const { state } = await deps.commands.screenings.load(payment.screening_id);
-  const booking = state.status === 'initial' ? undefined : state.bookings.get(payment.booking_id);
-  if (booking?.userId !== userId) throw notFound;
-  return payment;
+  const { state } = await deps.commands.screenings.load(target.screeningId);
+  const booking = state.status === 'initial' ? undefined : state.bookings.get(target.bookingId);
+  if (booking?.userId !== userId || booking.payment?.paymentId !== paymentId) throw notFound;
+  if (stored) return stored;
+  // The hold named this payment without a call: the service learns of it at its checkout.
+  return db
+    .insertInto('simulated_payments')
+    .values({
+      id: paymentId,
+      booking_id: target.bookingId,
+      screening_id: target.screeningId,
+      amount: booking.amount.amount,
+      currency: booking.amount.currency,
+      status: 'open',
+    })
+    .onConflict((oc) => oc.column('id').doUpdateSet({ id: paymentId }))
+    .returningAll()
+    .executeTakeFirstOrThrow();
 }
 
 async function deliverWithRetries(
