@@ -11,13 +11,15 @@ import {
 import type { DestinationStream } from 'pino';
 import type { Config } from '../config.js';
 import { billingWebhookSecret } from '../projections/billing/simulated-billing.js';
+import type { WebhookDelivery } from '../projections/billing/webhook-delivery.js';
+import { WebhookOutboxDeliverer } from '../projections/billing/webhook-outbox.js';
 import { readProjectionFailures } from '../projections/projection-failures.js';
 import { HoldExpiryScheduler } from '../projections/reactors/hold-expiry.js';
 import { openRuntime, type Runtime, type RuntimeOptions } from '../runtime.js';
 import { TicketCodes, ticketKeysFrom } from '../tickets/ticket-codes.js';
 import { resolveJwtSecret } from './auth/jwt-secret.js';
 import { TokenService } from './auth/token-service.js';
-import { backgroundServices } from './background-services.js';
+import { type BackgroundService, backgroundServices } from './background-services.js';
 import { injectWebhook } from './inject-webhook.js';
 import { createNotifier } from './notifications/notifier.js';
 import { openNotificationSockets } from './notifications/socket-registry.js';
@@ -48,6 +50,8 @@ export interface BuildAppOptions extends RuntimeOptions {
   readonly runtime?: Runtime;
   /** Where log lines go (default: stdout); tests capture them. */
   readonly logStream?: DestinationStream;
+  /** Wraps the simulated billing service's webhook delivery (tests inject faults with it). */
+  readonly webhookDelivery?: (deliver: WebhookDelivery) => WebhookDelivery;
 }
 
 /**
@@ -125,9 +129,10 @@ export async function buildApp(
   await app.register(idempotency, { db: runtime.db });
   const notifier = createNotifier(config, app.log);
   // The simulated billing service delivers its webhooks through the app's own HTTP pipeline.
+  const delivery = injectWebhook(app);
   const billing = {
     webhookSecret: billingWebhookSecret(config, jwtSecret),
-    deliver: injectWebhook(app),
+    deliver: options.webhookDelivery ? options.webhookDelivery(delivery) : delivery,
   };
   app.decorate('runtime', runtime);
   const tickets = new TicketCodes(ticketKeysFrom(config.TICKET_KEYS, jwtSecret));
@@ -135,8 +140,13 @@ export async function buildApp(
   // A projecting-only process (ROLE=project) answers health checks and metrics, nothing else.
   await app.register(config.ROLE === 'project' ? healthRoutes : apiRoutes, deps);
 
-  const services =
+  const services: BackgroundService[] =
     config.ROLE === 'serve' ? [] : backgroundServices(runtime, app.log, { notifier, metrics });
+  // Simulated webhooks go through this app's webhook route: only a node serving it delivers.
+  if (config.ROLE !== 'project' && config.BILLING === 'simulated') {
+    const { db, now } = runtime;
+    services.push(new WebhookOutboxDeliverer({ db, now, log: app.log, ...billing }));
+  }
   // Tests and the CLI expire due holds now with `app.holdExpiry?.tick()`.
   app.decorate(
     'holdExpiry',

@@ -1,3 +1,4 @@
+import type { Payment } from '../domain/screening/screening-events.js';
 import type { Seat } from '../domain/seat.js';
 import type { CommandContext } from './command-context.js';
 import type { HandleOptions } from './decider-handler.js';
@@ -11,6 +12,8 @@ export interface HoldSeatsInput extends BookingRef {
   readonly userId: string;
   readonly seats: readonly Seat[] | null;
   readonly quantity: number | null;
+  /** A payment billing named in advance, recorded with the hold (default: billing opens one later). */
+  readonly payment?: Payment | null;
 }
 
 /** Creates a booking that holds seats until paid (or confirms at once when free). */
@@ -18,6 +21,7 @@ export function holdSeats(ctx: CommandContext, input: HoldSeatsInput, options: H
   const command = {
     type: 'HoldSeats' as const,
     ...input,
+    payment: input.payment ?? null,
     now: ctx.now(),
     holdSeconds: ctx.holdSeconds,
   };

@@ -9,6 +9,7 @@ import {
   type Position,
 } from '@eventstore/db-client';
 import type { EventMetadata, ExpectedRevision, NewEvent, RecordedEvent } from './event-store.js';
+import { upcast } from './upcast.js';
 
 const POSITION_PATTERN = /^(\d{1,20})-(\d{1,20})$/;
 /** The start of `$all`, reported by an empty append to a stream that does not exist. */
@@ -128,7 +129,7 @@ export function toRecordedEvent(event: EsdbRecordedEvent): RecordedEvent | undef
     return undefined;
   }
   if (!isRecord(event.data)) return undefined;
-  return {
+  return upcast({
     id: event.id,
     type: event.type,
     data: event.data,
@@ -137,7 +138,7 @@ export function toRecordedEvent(event: EsdbRecordedEvent): RecordedEvent | undef
     revision: event.revision,
     position: knownPosition(event),
     createdAt: originalTime(event.metadata) ?? event.created,
-  };
+  });
 }
 
 /** The event's encoded `$all` position; throws when the server did not report one. */

@@ -1,5 +1,6 @@
 import type { EventMetadata, RecordedEvent } from './event-store.js';
 import { formatPosition } from './postgres-position.js';
+import { upcast } from './upcast.js';
 
 /**
  * The columns of an event row as both drivers return them. int8 and xid8 are cast to text:
@@ -27,7 +28,7 @@ const json = <T>(value: unknown): T => (typeof value === 'string' ? JSON.parse(v
 
 /** Maps a row to the port's event shape. */
 export function toRecordedEvent(row: EventRow): RecordedEvent {
-  return {
+  return upcast({
     id: row.event_id,
     type: row.type,
     data: json<Record<string, unknown>>(row.data),
@@ -36,5 +37,5 @@ export function toRecordedEvent(row: EventRow): RecordedEvent {
     revision: BigInt(row.revision),
     position: formatPosition(row.tx_id, row.global_position),
     createdAt: row.created_at instanceof Date ? row.created_at : new Date(row.created_at),
-  };
+  });
 }

@@ -68,7 +68,10 @@ export class BatchBookings {
         return;
       case 'PaymentRequested':
         this.#update(event.data.bookingId, event.data.requestedAt, (row) => {
-          row.payment = { ...event.data.payment };
+          row.payment = {
+            provider: event.data.payment.provider,
+            paymentId: event.data.payment.paymentId,
+          };
         });
         return;
       case 'ScreeningScheduled':

@@ -1,4 +1,4 @@
-import { type ScreeningEvent, screeningDecider } from '../domain/screening/index.js';
+import { type Payment, type ScreeningEvent, screeningDecider } from '../domain/screening/index.js';
 import type { RecordedEvent } from '../eventstore/event-store.js';
 import type { BookingState } from './batch-bookings.js';
 import { chunks } from './batch-sql.js';
@@ -32,7 +32,10 @@ export const bookingsProjection: Projection = {
       case 'PaymentRequested':
         await tx
           .updateTable('bookings')
-          .set({ payment: JSON.stringify(event.data.payment), updated_at: event.data.requestedAt })
+          .set({
+            payment: JSON.stringify(paymentRef(event.data.payment)),
+            updated_at: event.data.requestedAt,
+          })
           .where('id', '=', event.data.bookingId)
           .execute();
         return;
@@ -67,6 +70,11 @@ export const bookingsProjection: Projection = {
     }
   },
 };
+
+/** Only the reference is kept: a secret must not reach a row the host can read. */
+function paymentRef({ provider, paymentId }: Payment): Payment {
+  return { provider, paymentId };
+}
 
 function toRow(booking: BookingState): NewBookingRow {
   const { seats, payment } = booking;

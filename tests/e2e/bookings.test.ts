@@ -1,6 +1,8 @@
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { v7 } from 'uuid';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { waitForPosition } from '../../src/projections/checkpoints.js';
+import { BILLING_REACTOR } from '../../src/projections/reactors/billing-reactor.js';
 import {
   problemOf,
   registerUser,
@@ -81,19 +83,14 @@ function cancel(bookingId: string, user?: TestUser, position?: string) {
 const assigned = { seating: { rows: 3, seatsPerRow: 4 } };
 
 describe('POST /api/bookings', () => {
-  it('holds assigned seats: 201 PENDING until the hold ends, readable at X-Position', async () => {
+  it('holds assigned seats: 201 PENDING with its payment, readable at X-Position', async () => {
     const [host, user] = [await registerUser(app, 'Host'), await registerUser(app)];
     const screeningId = await screening(host, assigned);
     const seats = [
       { row: 1, number: 1 },
       { row: 1, number: 2 },
     ];
-    const response = await app.inject({
-      method: 'POST',
-      url: '/api/bookings',
-      headers: { ...user.auth, prefer: 'wait=5' },
-      payload: { screeningId, seats },
-    });
+    const response = await book(user, { screeningId, seats });
     expect(response.statusCode).toBe(201);
     const booking = response.json<Booking>();
     const now = t.clock.now().getTime();
@@ -110,14 +107,39 @@ describe('POST /api/bookings', () => {
       createdAt: new Date(now).toISOString(),
       payment: {
         provider: 'simulated',
-        paymentId: expect.stringMatching(/^sim_pi_/),
-        checkoutUrl: `/api/billing/checkout/${booking.payment?.paymentId}`,
+        paymentId: `sim_pi_${screeningId}_${booking.id}`,
+        checkoutUrl: `/api/billing/checkout/sim_pi_${screeningId}_${booking.id}`,
       },
     });
     expect(at(response)).not.toBe('undefined');
     const read = await get(`/api/bookings/${booking.id}`, user, at(response));
     expect(read.statusCode).toBe(200);
     expect(read.json()).toEqual(booking);
+    const hosted = await get(`/api/screenings/${screeningId}/bookings`, host, at(response));
+    expect(hosted.json()).toEqual({ items: [booking], nextCursor: null });
+  });
+
+  it('answers Prefer: respond-async without the payment, which billing opens just after', async () => {
+    const [host, user] = [await registerUser(app, 'Host'), await registerUser(app)];
+    const screeningId = await screening(host, { capacity: 5 });
+    const response = await app.inject({
+      method: 'POST',
+      url: '/api/bookings',
+      headers: { ...user.auth, prefer: 'respond-async' },
+      payload: { screeningId, quantity: 1 },
+    });
+    expect(response.statusCode).toBe(201);
+    const booking = response.json<Booking>();
+    expect(booking).toMatchObject({ status: 'PENDING', payment: null });
+    const { db, store } = t.runtime;
+    expect(await waitForPosition(db, store, [BILLING_REACTOR], at(response))).toBe(true);
+    const head = (await store.headPosition()) ?? '';
+    const read = await get(`/api/bookings/${booking.id}`, user, head);
+    expect(read.json<Booking>().payment).toEqual({
+      provider: 'simulated',
+      paymentId: `sim_pi_${screeningId}_${booking.id}`,
+      checkoutUrl: `/api/billing/checkout/sim_pi_${screeningId}_${booking.id}`,
+    });
   });
 
   it('takes a quantity for general admission, and confirms a free screening at once', async () => {

@@ -13,6 +13,7 @@ import {
   type TestApp,
   type TestUser,
 } from '../support/app.js';
+import { databaseUrl } from '../support/postgres.js';
 
 interface Booking {
   id: string;
@@ -67,14 +68,14 @@ async function hold(user: TestUser, screeningId: string) {
   const response = await app.inject({
     method: 'POST',
     url: '/api/bookings',
-    headers: { ...user.auth, prefer: 'wait=5' },
+    headers: user.auth,
     payload: { screeningId, seats: [{ row: 1, number: 1 }] },
   });
   expect(response.statusCode).toBe(201);
   const booking = response.json<Booking>();
   expect(booking.payment).toEqual({
     provider: 'simulated',
-    paymentId: expect.stringMatching(/^sim_pi_[0-9a-f-]{36}$/),
+    paymentId: `sim_pi_${screeningId}_${booking.id}`,
     checkoutUrl: `/api/billing/checkout/${booking.payment?.paymentId}`,
   });
   return { booking, paymentId: booking.payment?.paymentId ?? '', position: at(response) };
@@ -155,7 +156,8 @@ describe('simulated checkout', () => {
   it('confirms the booking when the payer pays, once', async () => {
     const user = await registerUser(app);
     const { booking, paymentId } = await hold(user, await screening(await registerUser(app)));
-    expect(await paymentStatus(paymentId)).toBe('open');
+    // The hold named the payment without calling the service: it learns of it at checkout.
+    expect(await paymentStatus(paymentId)).toBeUndefined();
     const paid = await checkout(paymentId, 'succeeded', user);
     expect(paid.statusCode).toBe(200);
     expect(paid.json()).toEqual({ paymentId, status: 'succeeded' });
@@ -181,7 +183,7 @@ describe('simulated checkout', () => {
       expect(refused.statusCode).toBe(404);
       expect(problemOf(refused).code).toBe('payment_not_found');
     }
-    expect(await paymentStatus(paymentId)).toBe('open');
+    expect(await paymentStatus(paymentId)).toBeUndefined();
     const head = (await t.runtime.store.headPosition()) ?? '';
     expect(await statusOf(user, booking.id, head)).toBe('PENDING');
     const paid = await checkout(paymentId, 'succeeded', user);
@@ -347,7 +349,7 @@ describe('refunds', () => {
 });
 
 describe('a flaky billing service', () => {
-  it('still opens exactly one payment per hold: the reactor retries', async () => {
+  it('still opens exactly one payment per hold left to it: the reactor retries', async () => {
     const flaky = await startTestApp({ SIMULATED_BILLING_FAILURE_RATE: '0.5' });
     try {
       const { app: api, runtime } = flaky;
@@ -374,10 +376,11 @@ describe('a flaky billing service', () => {
       const user = await registerUser(api);
       const positions: string[] = [];
       for (let i = 0; i < 4; i++) {
+        // respond-async: the hold leaves the payment to the billing reactor.
         const response = await api.inject({
           method: 'POST',
           url: '/api/bookings',
-          headers: user.auth,
+          headers: { ...user.auth, prefer: 'respond-async' },
           payload: { screeningId, quantity: 1 },
         });
         expect(response.statusCode).toBe(201);
@@ -399,6 +402,110 @@ describe('a flaky billing service', () => {
       expect(rows).toHaveLength(4);
     } finally {
       await flaky.close();
+    }
+  }, 60_000);
+});
+
+describe.skipIf(!databaseUrl)('a checkout the API dies in', () => {
+  /** Polls until the payment's webhook is acknowledged; resolves where its effects are. */
+  async function acknowledged(runtime: TestApp['runtime'], paymentId: string) {
+    const deadline = Date.now() + 20_000;
+    while (Date.now() < deadline) {
+      const row = await runtime.db
+        .selectFrom('billing_webhook_outbox')
+        .select(['delivered_at', 'position'])
+        .where('payment_id', '=', paymentId)
+        .executeTakeFirst();
+      if (row?.delivered_at) return row.position ?? '';
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    throw new Error(`the webhook of ${paymentId} was never acknowledged`);
+  }
+
+  it('keeps the paid payment: after a restart the webhook is delivered and a retry answers 200', async () => {
+    // The process "dies" after the outcome commits: the webhook's delivery never returns.
+    let delivering: () => void = () => undefined;
+    const started = new Promise<void>((resolve) => {
+      delivering = resolve;
+    });
+    const dying = await startTestApp(
+      {},
+      {
+        webhookDelivery: () => () => {
+          delivering();
+          return new Promise(() => undefined);
+        },
+      },
+    );
+    const { app: api } = dying;
+    const [host, user] = [await registerUser(api, 'Host'), await registerUser(api)];
+    const place = await api.inject({
+      method: 'POST',
+      url: '/api/places',
+      headers: host.auth,
+      payload: { name: 'Cellar' },
+    });
+    const created = await api.inject({
+      method: 'POST',
+      url: '/api/screenings',
+      headers: host.auth,
+      payload: {
+        placeId: place.json<{ id: string }>().id,
+        filmId,
+        startsAt: new Date(dying.clock.now().getTime() + 86_400_000).toISOString(),
+        price: { amount: 1500, currency: 'EUR' },
+        capacity: 2,
+      },
+    });
+    const held = await api.inject({
+      method: 'POST',
+      url: '/api/bookings',
+      headers: user.auth,
+      payload: { screeningId: created.json<{ id: string }>().id, quantity: 1 },
+    });
+    const booking = held.json<Booking>();
+    const paymentId = booking.payment?.paymentId ?? '';
+    const checkoutUrl = `/api/billing/checkout/${paymentId}`;
+    const payload = { outcome: 'succeeded' };
+    void api.inject({ method: 'POST', url: checkoutUrl, headers: user.auth, payload });
+    await started;
+    await dying.stop();
+
+    const restarted = await startTestApp({}, { restartOf: dying });
+    try {
+      // Nobody retries: the outbox delivers what the dead process left, once its lease ran out.
+      restarted.clock.advance(60_000);
+      const position = await acknowledged(restarted.runtime, paymentId);
+      const read = await restarted.app.inject({
+        url: `/api/bookings/${booking.id}`,
+        headers: { ...user.auth, 'x-min-position': position },
+      });
+      expect(read.json<Booking>().status).toBe('CONFIRMED');
+      // The payer's retry is answered as the first checkout should have been.
+      const retry = await restarted.app.inject({
+        method: 'POST',
+        url: checkoutUrl,
+        headers: user.auth,
+        payload,
+      });
+      expect(retry.statusCode).toBe(200);
+      expect(retry.json()).toEqual({ paymentId, status: 'succeeded' });
+      expect(retry.headers['x-position']).toBe(position);
+      const other = await restarted.app.inject({
+        method: 'POST',
+        url: checkoutUrl,
+        headers: user.auth,
+        payload: { outcome: 'failed' },
+      });
+      expect(problemOf(other).code).toBe('payment_not_open');
+      const confirmed = (
+        await restarted.runtime.store.read(
+          restarted.runtime.commands.screenings.streamId(booking.screeningId),
+        )
+      ).events.filter((e) => e.type === 'BookingConfirmed');
+      expect(confirmed).toHaveLength(1);
+    } finally {
+      await restarted.close();
     }
   }, 60_000);
 });

@@ -264,7 +264,7 @@ describe('GET /api/screenings/:id and /seats', () => {
     const held = await app.inject({
       method: 'POST',
       url: '/api/bookings',
-      headers: { ...viewer.auth, prefer: 'wait=5' },
+      headers: viewer.auth,
       payload: { screeningId: screening.id, seats: [{ row: 2, number: 1 }] },
     });
     expect(held.statusCode).toBe(201);
@@ -389,13 +389,15 @@ describe('GET /api/screenings/:id/bookings', () => {
     const host = await registerUser(app, 'Host');
     const viewer = await registerUser(app, 'Viewer');
     const { screening } = await scheduled(host, (await placeOf(host)).id);
+    // The 201 carries the payment and its X-Position covers it: no wait, no race.
     const held = await app.inject({
       method: 'POST',
       url: '/api/bookings',
-      headers: { ...viewer.auth, prefer: 'wait=5' },
+      headers: viewer.auth,
       payload: { screeningId: screening.id, quantity: 2 },
     });
     expect(held.statusCode).toBe(201);
+    expect(held.json<{ payment: unknown }>().payment).toMatchObject({ provider: 'simulated' });
     const url = `/api/screenings/${screening.id}/bookings`;
     expectProblem(await get(url, undefined, positionOf(held)), 401, 'unauthorized');
     expectProblem(await get(url, viewer, positionOf(held)), 403, 'not_screening_host');

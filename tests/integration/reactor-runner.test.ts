@@ -128,7 +128,6 @@ describe('SimulatedBilling', () => {
     screeningId: '01a2050c-3b16-73d4-8c96-2dfb7104094a',
     userId: '01a2050c-3b16-73d4-8c96-2dfb71040000',
     amount: { amount: 700, currency: 'EUR' },
-    idempotencyKey: 'hold-event-1',
   };
 
   it('fails at its failure rate, and a retry after a lost response opens the same payment', async () => {
@@ -143,15 +142,19 @@ describe('SimulatedBilling', () => {
     const payment = await billing.createPayment(input);
     expect(payment).toEqual({
       provider: 'simulated',
-      paymentId: expect.stringMatching(/^sim_pi_[0-9a-f-]{36}$/),
+      paymentId: `sim_pi_${input.screeningId}_${input.bookingId}`,
       checkoutUrl: `/api/billing/checkout/${payment.paymentId}`,
       clientSecret: null,
+    });
+    expect(billing.derivePayment(input)).toEqual({
+      provider: 'simulated',
+      paymentId: payment.paymentId,
     });
     const rows = await e.db.selectFrom('simulated_payments').selectAll().execute();
     expect(rows).toEqual([
       expect.objectContaining({ id: payment.paymentId, status: 'open', amount: 700 }),
     ]);
-    const other = await billing.createPayment({ ...input, idempotencyKey: 'hold-event-2' });
+    const other = await billing.createPayment({ ...input, bookingId: crypto.randomUUID() });
     expect(other.paymentId).not.toBe(payment.paymentId);
   });
 });

@@ -18,6 +18,7 @@ interface Recorded {
 class FakeStripe {
   readonly requests: Recorded[] = [];
   readonly #replies = new Map<string, string>();
+  readonly #intents = new Map<string, string>();
   readonly #server: Server = createServer((request, response) => {
     void this.#answer(request).then(([status, body]) => {
       response.writeHead(status, { 'content-type': 'application/json', 'request-id': 'req_fake' });
@@ -47,6 +48,12 @@ class FakeStripe {
       authorization: request.headers.authorization,
       form,
     });
+    if (request.method === 'GET') {
+      const intent = this.#intents.get(path.replace(/^\/v1\/payment_intents\//, ''));
+      return intent
+        ? [200, intent]
+        : [404, JSON.stringify({ error: { type: 'invalid_request_error' } })];
+    }
     const replay = key === undefined ? undefined : this.#replies.get(`${path} ${key}`);
     if (replay) return [200, replay];
     const body = this.#create(path, form);
@@ -60,7 +67,7 @@ class FakeStripe {
     this.#count += 1;
     if (request(path, '/v1/payment_intents')) {
       const id = `pi_fake${this.#count}`;
-      return JSON.stringify({
+      const intent = JSON.stringify({
         id,
         object: 'payment_intent',
         amount: Number(form.amount),
@@ -73,6 +80,8 @@ class FakeStripe {
           userId: form['metadata[userId]'],
         },
       });
+      this.#intents.set(id, intent);
+      return intent;
     }
     if (request(path, '/v1/refunds')) {
       return JSON.stringify({
@@ -109,7 +118,7 @@ describe('StripeBilling against a local Stripe', () => {
   };
 
   it('creates a PaymentIntent with the amount, currency, metadata and idempotency key', async () => {
-    const payment = await billing().createPayment({ ...input, idempotencyKey: 'evt-key-1' });
+    const payment = await billing().createPayment(input);
     expect(payment).toEqual({
       provider: 'stripe',
       paymentId: expect.stringMatching(/^pi_fake\d+$/),
@@ -118,7 +127,7 @@ describe('StripeBilling against a local Stripe', () => {
     });
     expect(fake.requests.at(-1)).toEqual({
       path: '/v1/payment_intents',
-      idempotencyKey: 'evt-key-1',
+      idempotencyKey: `booking-payment-${input.bookingId}`,
       authorization: 'Bearer sk_test_fake',
       form: {
         amount: '2400',
@@ -129,8 +138,9 @@ describe('StripeBilling against a local Stripe', () => {
         'automatic_payment_methods[enabled]': 'true',
       },
     });
-    const again = await billing().createPayment({ ...input, idempotencyKey: 'evt-key-1' });
+    const again = await billing().createPayment(input);
     expect(again.paymentId).toBe(payment.paymentId);
+    expect(await billing().clientSecret(payment.paymentId)).toBe(payment.clientSecret);
   });
 
   it('refunds the PaymentIntent with the amount and idempotency key', async () => {
@@ -185,18 +195,51 @@ describe('BILLING=stripe end to end', () => {
     const held = await app.inject({
       method: 'POST',
       url: '/api/bookings',
-      headers: { ...user.auth, prefer: 'wait=5' },
+      headers: user.auth,
       payload: { screeningId, quantity: 2 },
     });
     expect(held.statusCode).toBe(201);
     const booking = held.json<{ id: string; payment: Record<string, string> }>();
     const paymentId = booking.payment.paymentId ?? '';
+    // The 201 itself carries what the payer needs: no waiting, no polling.
     expect(booking.payment).toEqual({
       provider: 'stripe',
       paymentId: expect.stringMatching(/^pi_fake/),
       clientSecret: `${paymentId}_secret_fake`,
     });
     expect(fake.requests.at(-1)?.form).toMatchObject({ amount: '2200', currency: 'eur' });
+    const heldAt = String(held.headers['x-position']);
+    const readAs = (who: { auth: { authorization: string } }, url: string, position: string) =>
+      app.inject({ url, headers: { ...who.auth, 'x-min-position': position } });
+
+    // The owner gets the secret again, from Stripe; the host never does.
+    const owned = await readAs(user, `/api/bookings/${booking.id}`, heldAt);
+    expect(owned.json()).toMatchObject({ status: 'PENDING', payment: booking.payment });
+    const reference = { provider: 'stripe', paymentId };
+    const hosted = await readAs(host, `/api/screenings/${screeningId}/bookings`, heldAt);
+    expect(hosted.json<{ items: { payment: unknown }[] }>().items.map((b) => b.payment)).toEqual([
+      reference,
+    ]);
+    const hostRead = await readAs(host, `/api/bookings/${booking.id}`, heldAt);
+    expect(hostRead.json()).toMatchObject({ payment: reference });
+    // Neither the log nor the read model holds it.
+    const streamId = t.runtime.commands.screenings.streamId(screeningId);
+    const { events } = await t.runtime.store.read(streamId);
+    expect(events.map((e) => e.type)).toEqual([
+      'ScreeningScheduled',
+      'SeatsHeld',
+      'PaymentRequested',
+    ]);
+    expect(JSON.stringify(events.map((e) => e.data))).not.toContain('secret');
+    const rows = await t.runtime.db.selectFrom('bookings').select('payment').execute();
+    expect(JSON.stringify(rows)).not.toContain('secret');
+    // The billing reactor, the safety net, finds the payment open and calls Stripe no more.
+    const { db, store } = t.runtime;
+    expect(await waitForPosition(db, store, [BILLING_REACTOR], heldAt)).toBe(true);
+    const opened = fake.requests.filter(
+      (r) => r.path === '/v1/payment_intents' && r.form['metadata[bookingId]'] === booking.id,
+    );
+    expect(opened.map((r) => r.idempotencyKey)).toEqual([`booking-payment-${booking.id}`]);
 
     const payload = JSON.stringify({
       id: 'evt_stripe_1',
@@ -231,7 +274,8 @@ describe('BILLING=stripe end to end', () => {
       url: `/api/bookings/${booking.id}`,
       headers: { ...user.auth, 'x-min-position': String(delivered.headers['x-position']) },
     });
-    expect(read.json()).toMatchObject({ status: 'CONFIRMED', payment: booking.payment });
+    // Paid: nothing left to confirm with, so no secret is fetched any more.
+    expect(read.json()).toMatchObject({ status: 'CONFIRMED', payment: reference });
 
     const cancelled = await app.inject({
       method: 'POST',
@@ -240,7 +284,6 @@ describe('BILLING=stripe end to end', () => {
     });
     expect(cancelled.statusCode).toBe(200);
     const position = String(cancelled.headers['x-position']);
-    const { db, store } = t.runtime;
     expect(await waitForPosition(db, store, [BILLING_REACTOR], position)).toBe(true);
     expect(fake.requests.at(-1)).toMatchObject({
       path: '/v1/refunds',

@@ -1,5 +1,5 @@
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
-import { buildApp } from '../../src/api/app.js';
+import { type BuildAppOptions, buildApp } from '../../src/api/app.js';
 import { type Config, loadConfig } from '../../src/config.js';
 import { openRuntime, type Runtime } from '../../src/runtime.js';
 import { createTestSchema, databaseUrl, type TestSchema } from './postgres.js';
@@ -22,6 +22,8 @@ export interface TestAppOptions {
   readonly restartOf?: TestApp;
   /** A running app on PostgreSQL whose schema this one serves too (a second API node). */
   readonly shareDatabaseWith?: TestApp;
+  /** Wraps the simulated billing's webhook delivery, to inject faults. */
+  readonly webhookDelivery?: BuildAppOptions['webhookDelivery'];
 }
 
 /** A clock tests move by hand. */
@@ -69,7 +71,10 @@ export async function startTestApp(
   }
   const clock = restartOf?.clock ?? new TestClock();
   const runtime = await openRuntime(config, { now: clock.now });
-  const app = await buildApp(config, { runtime });
+  const app = await buildApp(config, {
+    runtime,
+    ...(options.webhookDelivery ? { webhookDelivery: options.webhookDelivery } : {}),
+  });
   await app.ready();
   let stopped: Promise<void> | undefined;
   const stop = () => {

@@ -171,6 +171,7 @@ export function hold(
     quantity: choice.quantity ?? null,
     now: when,
     holdSeconds,
+    payment: null,
   };
 }
 

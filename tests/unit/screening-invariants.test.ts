@@ -282,7 +282,16 @@ function toCommand(step: Step, at: Date, bookings: Bookings): ScreeningCommand {
       const bookingId = reuse
         ? bookings.known[(step.reuse ?? 0) % bookings.known.length]!
         : bookings.fresh;
-      return { ...base, type: 'HoldSeats', bookingId, userId, seats, quantity, holdSeconds };
+      return {
+        ...base,
+        type: 'HoldSeats',
+        bookingId,
+        userId,
+        seats,
+        quantity,
+        holdSeconds,
+        payment: null,
+      };
     }
     case 'confirm': {
       const { paymentId } = step;

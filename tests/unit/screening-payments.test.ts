@@ -1,4 +1,5 @@
-import { describe, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { fold as foldEvents } from '../../src/domain/decider.js';
 import type {
   Payment,
   ScreeningCommand,
@@ -11,19 +12,16 @@ import {
   at,
   cancelled,
   expired,
+  free,
   held,
+  hold as holdCommand,
   now,
   scheduled,
   screeningId,
   seat,
 } from './screening-fixtures.js';
 
-const payment: Payment = {
-  provider: 'simulated',
-  paymentId: 'pay-1',
-  checkoutUrl: '/api/billing/checkout/pay-1',
-  clientSecret: null,
-};
+const payment: Payment = { provider: 'simulated', paymentId: 'pay-1' };
 const room = scheduled(assigned(2, 2));
 const hold = held('b1', 'u1', { seats: [seat(1, 1)] });
 
@@ -59,6 +57,7 @@ const refunded: ScreeningEvent = {
 };
 
 const scenario = (...events: ScreeningEvent[]) => given(screeningDecider, events);
+const fold = (...events: ScreeningEvent[]) => foldEvents(screeningDecider, events);
 
 describe('RequestPayment', () => {
   it('records the payment billing opened for a pending booking', () => {
@@ -72,6 +71,35 @@ describe('RequestPayment', () => {
   it('is a no-op once the payment is recorded, or when the booking already ended', () => {
     scenario(room, hold, requested).when(requestPayment()).thenNothing();
     scenario(room, hold, expired('b1')).when(requestPayment()).thenNothing();
+  });
+});
+
+describe('HoldSeats with a payment named in advance', () => {
+  const paidHold = { ...holdCommand('b1', 'u1', { seats: [seat(1, 1)] }), payment };
+
+  it('records the hold and its payment in one decision', () => {
+    const opened: ScreeningEvent = {
+      type: 'PaymentRequested',
+      data: { screeningId, bookingId: 'b1', payment, requestedAt: now.toISOString() },
+    };
+    scenario(room).when(paidHold).then([hold, opened]);
+  });
+
+  it('keeps only the provider and the payment id: no secret reaches the log', () => {
+    const secretive = { ...payment, clientSecret: 'pi_1_secret_x', checkoutUrl: '/x' };
+    const [, opened] = screeningDecider.decide({ ...paidHold, payment: secretive }, fold(room));
+    expect(opened?.type === 'PaymentRequested' && opened.data.payment).toEqual(payment);
+    const requestedLater = screeningDecider.decide(
+      { ...requestPayment(), payment: secretive } as ScreeningCommand,
+      fold(room, hold),
+    );
+    expect(requestedLater).toEqual([requested]);
+  });
+
+  it('ignores it for a free screening, which confirms at once', () => {
+    const freeRoom = scheduled(assigned(2, 2), free);
+    const events = screeningDecider.decide(paidHold, fold(freeRoom));
+    expect(events.map((e) => e.type)).toEqual(['SeatsHeld', 'BookingConfirmed']);
   });
 });
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { simulatedCheckoutUrl } from '../../projections/billing/simulated-billing.js';
 import type { BookingRow, Db } from '../../projections/db/database.js';
 import { cursorId, cursorTime, decodeCursor, toPage } from '../pagination.js';
 
@@ -28,21 +29,24 @@ export interface BookingPayment {
   readonly clientSecret?: string;
 }
 
-/** Shapes a payment (from an event or a row) for the API; null when there is none. */
+/**
+ * Shapes a payment reference (from the aggregate or a row) for the API; null when there is
+ * none. The checkout URL of a simulated payment follows from its id; a Stripe client secret is
+ * shown only when the caller passes one fetched for the booking's owner (rows written before
+ * secrets left the log may still hold one: it is never read from there).
+ */
 export function toBookingPayment(
   payment: Readonly<Record<string, unknown>> | null,
+  clientSecret: string | null = null,
 ): BookingPayment | null {
   if (payment === null) return null;
-  const { provider, paymentId, checkoutUrl, clientSecret } = payment;
-  if ((provider !== 'simulated' && provider !== 'stripe') || typeof paymentId !== 'string') {
-    return null;
+  const { provider, paymentId } = payment;
+  if (typeof paymentId !== 'string') return null;
+  if (provider === 'simulated') {
+    return { provider, paymentId, checkoutUrl: simulatedCheckoutUrl(paymentId) };
   }
-  return {
-    provider,
-    paymentId,
-    ...(typeof checkoutUrl === 'string' ? { checkoutUrl } : {}),
-    ...(typeof clientSecret === 'string' ? { clientSecret } : {}),
-  };
+  if (provider !== 'stripe') return null;
+  return { provider, paymentId, ...(clientSecret === null ? {} : { clientSecret }) };
 }
 
 /** The keyset of booking lists: (createdAt, id). */

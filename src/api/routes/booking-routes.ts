@@ -1,10 +1,8 @@
-import type { FastifyRequest } from 'fastify';
-import { cancelBooking, holdSeats } from '../../commands/booking-commands.js';
+import type { FastifyBaseLogger, FastifyRequest } from 'fastify';
+import { cancelBooking } from '../../commands/booking-commands.js';
+import { type HeldBooking, holdBooking } from '../../commands/hold-booking.js';
 import { DomainError } from '../../domain/errors.js';
-import type { ScreeningState } from '../../domain/screening/index.js';
-import { waitForPosition } from '../../projections/checkpoints.js';
-import { BILLING_REACTOR } from '../../projections/reactors/billing-reactor.js';
-import type { Runtime } from '../../runtime.js';
+import type { BillingProvider } from '../../projections/billing/billing-provider.js';
 import { expectedVersion } from '../if-match.js';
 import { pageSchema } from '../pagination.js';
 import { requireUser } from '../plugins/authentication.js';
@@ -27,21 +25,19 @@ import type { TypedApp } from './typed-app.js';
 
 const tags = ['bookings'];
 const security = [{ bearer: [] }];
-// The longest a client may ask a paid hold to wait for billing (`Prefer: wait=<seconds>`).
-const MAX_PAYMENT_WAIT_MS = 10_000;
 
 /**
- * RFC 7240 `Prefer: wait=N`: how long the client is willing to wait for billing to open the
- * payment so the 201 carries it. Default 0: the hold answers at once, `payment` follows.
+ * RFC 7240 `Prefer: respond-async`: the client polls for the payment, so the hold answers
+ * without waiting for billing (`payment` may be null; the billing reactor opens it).
  */
-function paymentWaitMs(request: FastifyRequest): number {
+function respondAsync(request: FastifyRequest): boolean {
   const prefer = request.headers.prefer;
-  const match = typeof prefer === 'string' ? /(?:^|[,;\s])wait=(\d{1,5})\b/i.exec(prefer) : null;
-  return match ? Math.min(Number(match[1]) * 1000, MAX_PAYMENT_WAIT_MS) : 0;
+  return typeof prefer === 'string' && /(?:^|[,;\s])respond-async\b/i.test(prefer);
 }
 
 /** The booking a command just created, from the aggregate state it left behind. */
-function createdBooking(bookingId: string, state: ScreeningState): Booking {
+function createdBooking(bookingId: string, held: HeldBooking): Booking {
+  const { state } = held;
   const booking = state.status === 'initial' ? undefined : state.bookings.get(bookingId);
   if (state.status === 'initial' || !booking) {
     throw new Error(`booking ${bookingId} missing from the state its command left`);
@@ -57,35 +53,30 @@ function createdBooking(bookingId: string, state: ScreeningState): Booking {
     currency: booking.amount.currency,
     expiresAt: booking.expiresAt,
     createdAt: booking.heldAt,
-    payment: toBookingPayment(booking.payment && { ...booking.payment }),
+    payment: toBookingPayment(booking.payment && { ...booking.payment }, held.clientSecret),
   };
 }
 
-type HoldResult = Awaited<ReturnType<typeof holdSeats>>;
-
 /**
- * A paid hold, once the billing reactor has opened its payment (waiting at most `waitMs`):
- * the screening's state then carries it, and the position covers it.
+ * The booking as its owner needs it to pay: a pending Stripe payment's client secret is asked
+ * of Stripe for this answer (it is stored nowhere). Without it the booking is still shown.
  */
-async function withPayment(
-  runtime: Runtime,
-  bookingId: string,
-  result: HoldResult,
-  waitMs: number,
-) {
-  const { state, position } = result;
-  if (waitMs === 0 || state.status === 'initial' || position === undefined)
-    return { state, position };
-  const booking = state.bookings.get(bookingId);
-  if (booking?.status !== 'PENDING' || booking.amount.amount === 0) return { state, position };
-  const { db, store, commands } = runtime;
-  const opts = { timeoutMs: waitMs };
-  if (!(await waitForPosition(db, store, [BILLING_REACTOR], position, opts))) {
-    return { state, position };
+async function withClientSecret(
+  billing: BillingProvider,
+  booking: Booking,
+  userId: string,
+  log: FastifyBaseLogger,
+): Promise<Booking> {
+  const { payment } = booking;
+  if (booking.userId !== userId || booking.status !== 'PENDING') return booking;
+  if (payment?.provider !== 'stripe' || billing.name !== 'stripe') return booking;
+  try {
+    const clientSecret = await billing.clientSecret(payment.paymentId);
+    return clientSecret === null ? booking : { ...booking, payment: { ...payment, clientSecret } };
+  } catch (error) {
+    log.warn({ err: error, paymentId: payment.paymentId }, 'client secret not available');
+    return booking;
   }
-  const loaded = await commands.screenings.load(state.screeningId);
-  // The payment's event follows the hold: X-Position must cover it for the GET to show it.
-  return { state: loaded.state, position: (await store.headPosition()) ?? position };
 }
 
 /** Booking seats, the caller's bookings, and cancelling one. */
@@ -100,11 +91,12 @@ export async function bookingRoutes(app: TypedApp, { runtime }: RouteDeps) {
         description:
           'Holds seats: `seats` for assigned seating, `quantity` for general admission (at most ' +
           '10). The booking is PENDING until paid, or CONFIRMED at once when the screening is ' +
-          'free. Billing opens the payment of a paid booking just after the hold (`payment`: ' +
-          '`checkoutUrl` for simulated billing, `clientSecret` for Stripe): send ' +
-          '`Prefer: wait=5` to have the 201 wait (up to that many seconds, at most 10) and carry ' +
-          'it; otherwise the 201 answers at once, usually with `payment: null`, and ' +
-          'GET /api/bookings/:id (or the booking.created notification flow) shows it moments later.',
+          'free. The 201 of a paid hold carries its `payment` (`checkoutUrl` for simulated ' +
+          'billing, `clientSecret` for Stripe) so the payer can pay at once, and `X-Position` ' +
+          'covers it. Send `Prefer: respond-async` to answer without waiting for billing: ' +
+          '`payment` may then be null, and GET /api/bookings/:id shows it moments later. Should ' +
+          'billing be unreachable, the hold still answers 201 (payment null) and billing opens ' +
+          'the payment as soon as it can.',
         body: createBookingBody,
         response: { 201: bookingSchema },
       },
@@ -120,18 +112,14 @@ export async function bookingRoutes(app: TypedApp, { runtime }: RouteDeps) {
         seats: seats ?? null,
         quantity: quantity ?? null,
       };
-      const result = await holdSeats(runtime.commands, input, {
+      const held = await holdBooking(runtime.commands, runtime.billing, input, {
         metadata: { correlationId: request.id, userId },
         expectedVersion: expectedVersion(request),
+        openPayment: !respondAsync(request),
+        log: request.log,
       });
-      const { state, position } = await withPayment(
-        runtime,
-        bookingId,
-        result,
-        paymentWaitMs(request),
-      );
-      setPosition(reply, position);
-      return reply.code(201).send(createdBooking(bookingId, state));
+      setPosition(reply, held.position);
+      return reply.code(201).send(createdBooking(bookingId, held));
     },
   );
 
@@ -158,7 +146,9 @@ export async function bookingRoutes(app: TypedApp, { runtime }: RouteDeps) {
       schema: {
         tags,
         security,
-        description: "A booking, for its owner or the screening's host (404 for anyone else).",
+        description:
+          "A booking, for its owner or the screening's host (404 for anyone else). For the " +
+          'owner of a PENDING Stripe booking, `payment.clientSecret` is fetched from Stripe.',
         params: bookingParams,
         response: { 200: bookingSchema },
       },
@@ -167,7 +157,7 @@ export async function bookingRoutes(app: TypedApp, { runtime }: RouteDeps) {
       const userId = requireUser(request);
       const booking = await findBookingFor(runtime.db, request.params.id, userId);
       if (!booking) throw notFound(request.params.id);
-      return booking;
+      return withClientSecret(runtime.billing, booking, userId, request.log);
     },
   );
 

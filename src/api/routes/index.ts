@@ -22,7 +22,7 @@ export interface RouteDeps {
   readonly runtime: Runtime;
   readonly tokens: TokenService;
   /** The simulated billing service's webhook secret and delivery (checkout and webhook). */
-  readonly billing?: Omit<CheckoutDeps, 'db' | 'commands'>;
+  readonly billing?: Omit<CheckoutDeps, 'db' | 'commands' | 'now'>;
   /** Live notification fan-out (default: in-process). */
   readonly notifier?: Notifier;
   /** Signs and verifies ticket codes. */

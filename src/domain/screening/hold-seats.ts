@@ -30,7 +30,14 @@ export function decideHold(command: HoldSeats, state: ScheduledScreening): Scree
     type: 'SeatsHeld',
     data: { screeningId, bookingId, userId, seats, quantity, amount, heldAt, expiresAt },
   };
-  if (amount.amount > 0) return [held];
+  if (amount.amount > 0) {
+    if (command.payment === null) return [held];
+    const payment = { provider: command.payment.provider, paymentId: command.payment.paymentId };
+    return [
+      held,
+      { type: 'PaymentRequested', data: { screeningId, bookingId, payment, requestedAt: heldAt } },
+    ];
+  }
   // Nothing to pay: a free screening confirms at once.
   return [
     held,

@@ -34,6 +34,11 @@ export type ScreeningCommand =
       readonly now: Date;
       /** How long the hold lasts before the booking expires unpaid. */
       readonly holdSeconds: number;
+      /**
+       * The payment, when billing could name it before the hold (simulated billing derives it
+       * from the booking): a paid hold records it at once, in the same append.
+       */
+      readonly payment: Payment | null;
     }
   | {
       readonly type: 'ConfirmBooking';

@@ -197,7 +197,9 @@ function requestPayment(
   const booking = requireBooking(state, command.bookingId);
   // Once opened, the payment stays; a booking that ended meanwhile needs none.
   if (booking.payment !== null || booking.status !== 'PENDING') return [];
-  const { screeningId, bookingId, payment } = command;
+  const { screeningId, bookingId } = command;
+  // Only the reference: whatever else a caller's object carries stays out of the log.
+  const payment = { provider: command.payment.provider, paymentId: command.payment.paymentId };
   return [
     {
       type: 'PaymentRequested',

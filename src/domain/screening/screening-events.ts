@@ -1,12 +1,14 @@
 import type { Money } from '../money.js';
 import type { Seat, Seating } from '../seat.js';
 
-/** A payment opened with a billing provider for one booking. */
+/**
+ * A payment opened with a billing provider for one booking: which provider and its id, nothing
+ * more. Secrets (Stripe's client secret) never enter the immutable log; they are asked of the
+ * provider when the payer needs them.
+ */
 export interface Payment {
   readonly provider: 'simulated' | 'stripe';
   readonly paymentId: string;
-  readonly checkoutUrl: string | null;
-  readonly clientSecret: string | null;
 }
 
 /** Why a booking was cancelled. */

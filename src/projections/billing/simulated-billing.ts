@@ -4,10 +4,33 @@ import { v5 as uuidv5 } from 'uuid';
 import type { Config } from '../../config.js';
 import type { Payment } from '../../domain/screening/screening-events.js';
 import type { Db } from '../db/database.js';
-import type { BillingProvider, CreatePaymentInput, RefundInput } from './billing-provider.js';
+import type {
+  BillingProvider,
+  CreatePaymentInput,
+  OpenedPayment,
+  PaymentTarget,
+  RefundInput,
+} from './billing-provider.js';
 
-// Payment and refund ids are derived from the idempotency key: the same key, the same id.
+// Refund ids are derived from the idempotency key: the same key, the same id.
 const ID_NAMESPACE = '0d7f3c52-6a1b-4f0e-9c8d-2b5a4e1f7c3a';
+
+const UUID = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
+const PAYMENT_ID = new RegExp(`^sim_pi_(${UUID})_(${UUID})$`, 'i');
+
+/**
+ * A booking's simulated payment id: it names the screening and the booking, so the hold
+ * records it without a call and the checkout finds the booking from it alone.
+ */
+export function simulatedPaymentId({ screeningId, bookingId }: PaymentTarget): string {
+  return `sim_pi_${screeningId}_${bookingId}`;
+}
+
+/** The booking a simulated payment id names; undefined for any other id. */
+export function simulatedPaymentTarget(paymentId: string): PaymentTarget | undefined {
+  const match = PAYMENT_ID.exec(paymentId);
+  return match?.[1] && match[2] ? { screeningId: match[1], bookingId: match[2] } : undefined;
+}
 
 /** A transient failure of the simulated billing service: the caller is expected to retry. */
 export class SimulatedBillingUnavailable extends Error {
@@ -54,8 +77,12 @@ export class SimulatedBilling implements BillingProvider {
     this.#random = options.random ?? Math.random;
   }
 
-  async createPayment(input: CreatePaymentInput): Promise<Payment> {
-    const paymentId = `sim_pi_${uuidv5(input.idempotencyKey, ID_NAMESPACE)}`;
+  derivePayment(target: PaymentTarget): Payment {
+    return { provider: 'simulated', paymentId: simulatedPaymentId(target) };
+  }
+
+  async createPayment(input: CreatePaymentInput): Promise<OpenedPayment> {
+    const { paymentId } = this.derivePayment(input);
     await this.#call(async () => {
       await this.#db
         .insertInto('simulated_payments')
@@ -76,6 +103,10 @@ export class SimulatedBilling implements BillingProvider {
       checkoutUrl: simulatedCheckoutUrl(paymentId),
       clientSecret: null,
     };
+  }
+
+  async clientSecret(): Promise<null> {
+    return null;
   }
 
   async refund(input: RefundInput): Promise<{ refundId: string }> {

@@ -1,46 +1,35 @@
-import { setTimeout as sleep } from 'node:timers/promises';
-import Stripe from 'stripe';
 import { v7 } from 'uuid';
 import { ApiError } from '../../api/api-error.js';
 import type { CommandContext } from '../../commands/command-context.js';
 import type { Db } from '../db/database.js';
-
-/** Where the simulated billing service delivers its webhooks. */
-export const SIMULATED_WEBHOOK_PATH = '/api/webhooks/billing';
-
-/** A signed webhook request, as a billing service sends it. */
-export interface WebhookRequest {
-  readonly path: string;
-  /** The raw JSON body: the signature covers these exact bytes. */
-  readonly payload: string;
-  /** The `Stripe-Signature` header. */
-  readonly signature: string;
-  /** Correlates the webhook with the checkout that caused it. */
-  readonly requestId: string;
-}
-
-/** Sends a webhook over HTTP to the app; resolves its status and `X-Position`. */
-export type WebhookDelivery = (
-  request: WebhookRequest,
-) => Promise<{ readonly statusCode: number; readonly position: string | undefined }>;
+import { simulatedPaymentTarget } from './simulated-billing.js';
+import type { WebhookDelivery } from './webhook-delivery.js';
+import {
+  type DeliveryOutcome,
+  deliverWebhook,
+  enqueueWebhook,
+  type OutboxWebhook,
+  webhookOfPayment,
+} from './webhook-outbox.js';
 
 /** What the checkout needs: the payments table, the signing secret and a way to deliver. */
 export interface CheckoutDeps {
   readonly db: Db;
   /** Loads the booking a payment belongs to, to check who may pay it. */
   readonly commands: CommandContext;
+  readonly now: () => Date;
   readonly webhookSecret: string;
   readonly deliver: WebhookDelivery;
 }
 
 export type CheckoutOutcome = 'succeeded' | 'failed';
 
-const DELIVERY_ATTEMPTS = 3;
-
 /**
- * The payer decided at the simulated checkout: the payment is marked and a signed
- * `payment_intent.*` event delivered to the webhook, as Stripe would. If the webhook keeps
- * failing the payment is reopened and the checkout fails, so the payer can try again.
+ * The payer decided at the simulated checkout. The outcome and the signed `payment_intent.*`
+ * webhook that reports it are committed together (the webhook goes into an outbox), then the
+ * webhook is delivered at once; should that fail, or the process die first, the outbox
+ * deliverer sends it until acknowledged. A retry of the same decision answers as the first
+ * did; another decision is `409 payment_not_open`.
  */
 export async function completeSimulatedCheckout(
   deps: CheckoutDeps,
@@ -51,84 +40,103 @@ export async function completeSimulatedCheckout(
     /** The signed-in caller: only the booking's owner may decide its payment. */
     readonly userId: string;
   },
-): Promise<{ readonly position: string | undefined }> {
+): Promise<DeliveryOutcome> {
   const { db } = deps;
   const { paymentId, outcome } = input;
   const payment = await ownedPayment(deps, paymentId, input.userId);
-  // Only one decision per payment, even when two checkouts race.
-  const decided = await db
-    .updateTable('simulated_payments')
-    .set({ status: outcome, updated_at: new Date() })
-    .where('id', '=', paymentId)
-    .where('status', '=', 'open')
-    .executeTakeFirst();
-  if (decided.numUpdatedRows === 0n) {
-    throw new ApiError('payment_not_open', `payment ${paymentId} has already been decided`);
-  }
-  const payload = JSON.stringify({
-    id: `evt_${v7()}`,
-    object: 'event',
-    type: outcome === 'succeeded' ? 'payment_intent.succeeded' : 'payment_intent.payment_failed',
-    data: {
-      object: {
-        id: paymentId,
-        object: 'payment_intent',
-        amount: payment.amount,
-        currency: payment.currency.toLowerCase(),
-        metadata: { bookingId: payment.booking_id, screeningId: payment.screening_id },
+  const eventId = `evt_${v7()}`;
+  const webhook: OutboxWebhook = {
+    eventId,
+    paymentId,
+    requestId: input.requestId,
+    payload: JSON.stringify({
+      id: eventId,
+      object: 'event',
+      type: outcome === 'succeeded' ? 'payment_intent.succeeded' : 'payment_intent.payment_failed',
+      data: {
+        object: {
+          id: paymentId,
+          object: 'payment_intent',
+          amount: payment.amount,
+          currency: payment.currency.toLowerCase(),
+          metadata: { bookingId: payment.booking_id, screeningId: payment.screening_id },
+        },
       },
-    },
-    created: Math.floor(Date.now() / 1000),
-  });
-  try {
-    return await deliverWithRetries(deps, { ...input, payload });
-  } catch (error) {
-    await db
+      created: Math.floor(deps.now().getTime() / 1000),
+    }),
+  };
+  const decided = await db.transaction().execute(async (tx) => {
+    // Only one decision per payment, even when two checkouts race.
+    const updated = await tx
       .updateTable('simulated_payments')
-      .set({ status: 'open', updated_at: new Date() })
+      .set({ status: outcome, updated_at: deps.now() })
       .where('id', '=', paymentId)
-      .where('status', '=', outcome)
-      .execute();
-    throw error;
+      .where('status', '=', 'open')
+      .executeTakeFirst();
+    if (updated.numUpdatedRows === 0n) return false;
+    await enqueueWebhook(tx, deps.now(), webhook);
+    return true;
+  });
+  if (decided) return deliverWebhook(deps, webhook, 1);
+  return retriedCheckout(deps, paymentId, outcome);
+}
+
+/** A checkout already decided: the same decision answers what its webhook came to. */
+async function retriedCheckout(
+  deps: CheckoutDeps,
+  paymentId: string,
+  outcome: CheckoutOutcome,
+): Promise<DeliveryOutcome> {
+  const notOpen = new ApiError('payment_not_open', `payment ${paymentId} has already been decided`);
+  const current = await deps.db
+    .selectFrom('simulated_payments')
+    .select('status')
+    .where('id', '=', paymentId)
+    .executeTakeFirst();
+  const sent = await webhookOfPayment(deps.db, paymentId);
+  if (current?.status !== outcome || !sent) throw notOpen;
+  if (sent.delivered_at !== null) {
+    return { acknowledged: true, position: sent.position ?? undefined };
   }
+  const webhook = {
+    eventId: sent.event_id,
+    paymentId,
+    payload: sent.payload,
+    requestId: sent.request_id,
+  };
+  return deliverWebhook(deps, webhook, sent.attempts + 1);
 }
 
 /** The payment, when it belongs to a booking of `userId`; anyone else learns nothing of it. */
 async function ownedPayment(deps: CheckoutDeps, paymentId: string, userId: string) {
-  const payment = await deps.db
+  const { db } = deps;
+  const stored = await db
     .selectFrom('simulated_payments')
     .selectAll()
     .where('id', '=', paymentId)
     .executeTakeFirst();
+  const target = stored
+    ? { screeningId: stored.screening_id, bookingId: stored.booking_id }
+    : simulatedPaymentTarget(paymentId);
   const notFound = new ApiError('payment_not_found', `payment ${paymentId} not found`);
-  if (!payment) throw notFound;
+  if (!target) throw notFound;
   // The aggregate, not a read model: the owner is known the moment the hold is answered.
-  const { state } = await deps.commands.screenings.load(payment.screening_id);
-  const booking = state.status === 'initial' ? undefined : state.bookings.get(payment.booking_id);
-  if (booking?.userId !== userId) throw notFound;
-  return payment;
-}
-
-async function deliverWithRetries(
-  deps: CheckoutDeps,
-  input: { readonly payload: string; readonly requestId: string },
-): Promise<{ readonly position: string | undefined }> {
-  let lastStatus = 0;
-  for (let attempt = 1; attempt <= DELIVERY_ATTEMPTS; attempt++) {
-    // Signed at each attempt: the signature carries its timestamp, as Stripe's retries do.
-    const signature = Stripe.webhooks.generateTestHeaderString({
-      payload: input.payload,
-      secret: deps.webhookSecret,
-    });
-    const response = await deps.deliver({
-      path: SIMULATED_WEBHOOK_PATH,
-      payload: input.payload,
-      signature,
-      requestId: input.requestId,
-    });
-    if (response.statusCode >= 200 && response.statusCode < 300) return response;
-    lastStatus = response.statusCode;
-    if (attempt < DELIVERY_ATTEMPTS) await sleep(50 * 2 ** attempt);
-  }
-  throw new Error(`the billing webhook answered ${lastStatus} ${DELIVERY_ATTEMPTS} times`);
+  const { state } = await deps.commands.screenings.load(target.screeningId);
+  const booking = state.status === 'initial' ? undefined : state.bookings.get(target.bookingId);
+  if (booking?.userId !== userId || booking.payment?.paymentId !== paymentId) throw notFound;
+  if (stored) return stored;
+  // The hold named this payment without a call: the service learns of it at its checkout.
+  return db
+    .insertInto('simulated_payments')
+    .values({
+      id: paymentId,
+      booking_id: target.bookingId,
+      screening_id: target.screeningId,
+      amount: booking.amount.amount,
+      currency: booking.amount.currency,
+      status: 'open',
+    })
+    .onConflict((oc) => oc.column('id').doUpdateSet({ id: paymentId }))
+    .returningAll()
+    .executeTakeFirstOrThrow();
 }

@@ -1,6 +1,11 @@
 import Stripe from 'stripe';
-import type { Payment } from '../../domain/screening/screening-events.js';
-import type { BillingProvider, CreatePaymentInput, RefundInput } from './billing-provider.js';
+import {
+  type BillingProvider,
+  type CreatePaymentInput,
+  type OpenedPayment,
+  paymentIdempotencyKey,
+  type RefundInput,
+} from './billing-provider.js';
 
 /** A Stripe client for the secret key; `apiBase` points it elsewhere (a local fake in tests). */
 export function stripeClient(secretKey: string, apiBase?: string): Stripe {
@@ -24,8 +29,13 @@ export class StripeBilling implements BillingProvider {
     this.#stripe = stripe;
   }
 
-  async createPayment(input: CreatePaymentInput): Promise<Payment> {
-    const { bookingId, screeningId, userId, amount, idempotencyKey } = input;
+  derivePayment(): null {
+    return null;
+  }
+
+  async createPayment(input: CreatePaymentInput): Promise<OpenedPayment> {
+    const { bookingId, screeningId, userId, amount } = input;
+    const idempotencyKey = paymentIdempotencyKey(bookingId);
     const intent = await this.#stripe.paymentIntents.create(
       {
         amount: amount.amount,
@@ -41,6 +51,11 @@ export class StripeBilling implements BillingProvider {
       checkoutUrl: null,
       clientSecret: intent.client_secret,
     };
+  }
+
+  async clientSecret(paymentId: string): Promise<string | null> {
+    const intent = await this.#stripe.paymentIntents.retrieve(paymentId);
+    return intent.client_secret;
   }
 
   async refund(input: RefundInput): Promise<{ refundId: string }> {

@@ -130,6 +130,21 @@ export interface SimulatedPaymentsTable {
   updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
 }
 
+/** A simulated billing webhook to deliver until acknowledged, written with the payment's outcome. */
+export interface BillingWebhookOutboxTable {
+  event_id: string;
+  payment_id: string;
+  /** The exact JSON body: the signature covers these bytes. */
+  payload: string;
+  request_id: string;
+  attempts: Generated<number>;
+  next_attempt_at: ColumnType<Date, Date | string, Date | string>;
+  delivered_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  /** X-Position of the delivery's answer: where its effects are readable. */
+  position: string | null;
+  created_at: Generated<Timestamp>;
+}
+
 /** Webhook events already handled, so a redelivery runs nothing twice. */
 export interface ProcessedWebhooksTable {
   provider: string;
@@ -179,6 +194,7 @@ export interface Database {
   seat_claims: SeatClaimsTable;
   notifications: NotificationsTable;
   simulated_payments: SimulatedPaymentsTable;
+  billing_webhook_outbox: BillingWebhookOutboxTable;
   processed_webhooks: ProcessedWebhooksTable;
   projection_failures: ProjectionFailuresTable;
   projection_checkpoints: ProjectionCheckpointsTable;

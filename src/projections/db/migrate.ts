@@ -5,6 +5,7 @@ import * as billing from './migrations/002-billing.js';
 import * as notifications from './migrations/003-notifications.js';
 import * as holdExpiry from './migrations/004-hold-expiry.js';
 import * as dataSafety from './migrations/005-data-safety.js';
+import * as billingOutbox from './migrations/006-billing-outbox.js';
 import * as filmsSearch from './migrations/008-films-search.js';
 import { installSearchExtensions } from './search-extensions.js';
 
@@ -14,6 +15,7 @@ const migrations: Record<string, Migration> = {
   '003-notifications': notifications,
   '004-hold-expiry': holdExpiry,
   '005-data-safety': dataSafety,
+  '006-billing-outbox': billingOutbox,
   '008-films-search': filmsSearch,
 };
 

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { recordRefund, requestPayment } from '../../commands/billing-commands.js';
 import type { CommandContext } from '../../commands/command-context.js';
 import type { HandleOptions } from '../../commands/decider-handler.js';
@@ -6,6 +7,9 @@ import type { RecordedEvent } from '../../eventstore/event-store.js';
 import type { Runtime } from '../../runtime.js';
 import type { BillingProvider } from '../billing/billing-provider.js';
 import { type ReactorLogger, ReactorRunner } from './reactor-runner.js';
+
+/** How long a fresh hold is left to its own request to open the payment. */
+const REQUEST_GRACE_MS = 3_000;
 
 /** Names the billing reactor's checkpoint and lock (wait on it to see a payment opened). */
 export const BILLING_REACTOR = 'billing';
@@ -30,7 +34,8 @@ export function billingReactor(runtime: Runtime, logger: ReactorLogger): Reactor
 }
 
 /**
- * A paid hold gets a payment; a cancelled paid booking and a late payment get refunded. Each
+ * A paid hold the request did not open a payment for (it died, billing failed, or the client
+ * asked `Prefer: respond-async`) gets one; a cancelled paid booking and a late payment get refunded. Each
  * provider call is keyed and each command carries a command id from the event, so a re-run
  * opens, refunds and records nothing twice.
  */
@@ -70,16 +75,20 @@ async function openPayment(
   },
 ): Promise<void> {
   const { screeningId, bookingId, userId, amount } = hold;
-  const booking = await bookingOf(deps.commands, hold);
+  let booking = await bookingOf(deps.commands, hold);
   // Catching up on an old hold that ended, or one already paid for: nothing to open.
   if (booking?.status !== 'PENDING' || booking.payment !== null) return;
-  const payment = await deps.billing.createPayment({
-    bookingId,
-    screeningId,
-    userId,
-    amount,
-    idempotencyKey: event.id,
-  });
+  const young = REQUEST_GRACE_MS - (Date.now() - event.createdAt.getTime());
+  if (young > 0 && deps.billing.derivePayment(hold) === null) {
+    // The hold's own request is most likely opening this payment right now: let it, rather
+    // than race it to the provider (harmless, being keyed, but a wasted call per hold).
+    await sleep(young);
+    booking = await bookingOf(deps.commands, hold);
+    if (booking?.status !== 'PENDING' || booking.payment !== null) return;
+  }
+  // Keyed by the booking: the same payment the hold's request may have opened already.
+  const opened = await deps.billing.createPayment({ bookingId, screeningId, userId, amount });
+  const payment = { provider: opened.provider, paymentId: opened.paymentId };
   await requestPayment(
     deps.commands,
     { screeningId, bookingId, payment },
