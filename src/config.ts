@@ -46,6 +46,8 @@ const configSchema = z.object({
   KEEP_ALIVE_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(72_000),
   /** Open connections (WebSockets included) beyond which new ones are closed at once. */
   MAX_CONNECTIONS: z.coerce.number().int().min(1).default(10_000),
+  /** How often expired (24 h old) idempotency keys are deleted. */
+  IDEMPOTENCY_SWEEP_MS: z.coerce.number().int().min(10).default(3_600_000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   RATE_LIMIT: z.enum(['on', 'off']).default('on'),
   /** Which parts run in this process: the API, the projector and reactors, or both. */

@@ -120,7 +120,7 @@ export async function buildApp(
   await app.register(authentication, { tokens });
   await app.register(protection, { config });
   await app.register(consistency, { runtime });
-  await app.register(idempotency, { db: runtime.db });
+  await app.register(idempotency, { db: runtime.db, sweepEveryMs: config.IDEMPOTENCY_SWEEP_MS });
   const notifier = createNotifier(config, app.log);
   // The simulated billing service delivers its webhooks through the app's own HTTP pipeline.
   const billing = {
