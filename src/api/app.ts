@@ -28,6 +28,7 @@ import { metricsPlugin } from './plugins/metrics-plugin.js';
 import { clientErrorHandler, frameworkErrors, problemDetails } from './plugins/problem-details.js';
 import { protection } from './plugins/protection.js';
 import { requestIdFor } from './plugins/request-id.js';
+import { routeTable } from './plugins/route-table.js';
 import { healthRoutes } from './routes/health-routes.js';
 import { apiRoutes } from './routes/index.js';
 
@@ -96,6 +97,7 @@ export async function buildApp(
   });
 
   await app.register(problemDetails);
+  await app.register(routeTable);
   await app.register(metricsPlugin, { metrics });
   // Before authentication: its onRequest hook marks upgrades, so a refused one is closed.
   await app.register(websocket, { options: { maxPayload: 64 * 1024 } });
