@@ -67,6 +67,8 @@ const configSchema = z.object({
     .refine(isTimeZone, 'an IANA time zone, e.g. Europe/Paris'),
   /** The From of every mail cowatch sends. */
   MAIL_FROM: z.string().default('cowatch <tickets@cowatch.invalid>'),
+  /** How often expired (24 h old) idempotency keys are deleted. */
+  IDEMPOTENCY_SWEEP_MS: z.coerce.number().int().min(10).default(3_600_000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   RATE_LIMIT: z.enum(['on', 'off']).default('on'),
   /** Which parts run in this process: the API, the projector and reactors, or both. */

@@ -33,6 +33,7 @@ import { metricsPlugin } from './plugins/metrics-plugin.js';
 import { clientErrorHandler, frameworkErrors, problemDetails } from './plugins/problem-details.js';
 import { protection } from './plugins/protection.js';
 import { requestIdFor } from './plugins/request-id.js';
+import { routeTable } from './plugins/route-table.js';
 import { healthRoutes } from './routes/health-routes.js';
 import { apiRoutes } from './routes/index.js';
 
@@ -102,6 +103,7 @@ export async function buildApp(
   });
 
   await app.register(problemDetails);
+  await app.register(routeTable);
   await app.register(metricsPlugin, { metrics });
   // Before authentication: its onRequest hook marks upgrades, so a refused one is closed.
   await app.register(websocket, { options: { maxPayload: 64 * 1024 } });
@@ -126,7 +128,7 @@ export async function buildApp(
   await app.register(authentication, { tokens });
   await app.register(protection, { config });
   await app.register(consistency, { runtime });
-  await app.register(idempotency, { db: runtime.db });
+  await app.register(idempotency, { db: runtime.db, sweepEveryMs: config.IDEMPOTENCY_SWEEP_MS });
   const notifier = createNotifier(config, app.log);
   // The simulated billing service delivers its webhooks through the app's own HTTP pipeline.
   const delivery = injectWebhook(app);

@@ -18,6 +18,9 @@ declare module 'fastify' {
 const KEY = /^[\x21-\x7e]{1,255}$/;
 // A first attempt that has run this long without answering is taken to have died.
 const IN_FLIGHT_TIMEOUT = '60 seconds';
+// As Stripe's: a key protects retries for a day, then it is forgotten (and swept away).
+const KEY_LIFETIME = '24 hours';
+const SWEEP_EVERY_MS = 3_600_000;
 const REPLAYED_HEADERS = ['content-type', 'x-position', 'etag', 'location'];
 
 function requestHash(request: FastifyRequest): string {
@@ -26,8 +29,13 @@ function requestHash(request: FastifyRequest): string {
     .digest('hex');
 }
 
-async function claim(db: Db, request: FastifyRequest, reply: FastifyReply, key: string) {
-  const scope = request.userId ?? 'anonymous';
+async function claim(
+  db: Db,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  key: string,
+  scope: string,
+) {
   const hash = requestHash(request);
   const claimed = await db
     .insertInto('idempotency_keys')
@@ -35,10 +43,19 @@ async function claim(db: Db, request: FastifyRequest, reply: FastifyReply, key: 
     .onConflict((oc) =>
       oc
         .columns(['user_scope', 'key'])
-        .doUpdateSet({ created_at: sql`now()` })
+        // An expired key starts afresh; a first attempt that died is taken over by its retry.
+        .doUpdateSet({
+          created_at: sql`now()`,
+          request_hash: hash,
+          status: 'in_flight',
+          response_status: null,
+          response_headers: null,
+          response_body: null,
+        })
         .where(
-          sql<boolean>`idempotency_keys.status = 'in_flight' AND idempotency_keys.request_hash = ${hash}
-            AND idempotency_keys.created_at < now() - ${IN_FLIGHT_TIMEOUT}::interval`,
+          sql<boolean>`idempotency_keys.created_at < now() - ${KEY_LIFETIME}::interval
+            OR (idempotency_keys.status = 'in_flight' AND idempotency_keys.request_hash = ${hash}
+            AND idempotency_keys.created_at < now() - ${IN_FLIGHT_TIMEOUT}::interval)`,
         ),
     )
     .returning('key')
@@ -107,23 +124,49 @@ async function remember(db: Db, request: FastifyRequest, reply: FastifyReply, pa
     .execute();
 }
 
-/** `Idempotency-Key` on POST commands: a retry with the same key and body gets the first answer. */
-export const idempotency = fp(async (app: FastifyInstance, { db }: { db: Db }) => {
-  app.decorateRequest('idempotencyKey', undefined);
-  app.addHook('preHandler', async (request, reply) => {
-    const key = request.headers['idempotency-key'];
-    if (request.method !== 'POST' || !request.routeOptions.config.idempotent || key === undefined)
-      return;
-    if (typeof key !== 'string' || !KEY.test(key)) {
-      throw new ApiError(
-        'validation_failed',
-        'Idempotency-Key must be 1–255 visible ASCII characters',
-      );
-    }
-    return claim(db, request, reply, key);
-  });
-  app.addHook('onSend', async (request, reply, payload) => {
-    await remember(db, request, reply, payload);
-    return payload;
-  });
-});
+/** Deletes the keys older than their lifetime (24 h); answers how many went. */
+export async function sweepIdempotencyKeys(db: Db): Promise<number> {
+  const result = await db
+    .deleteFrom('idempotency_keys')
+    .where(sql<boolean>`created_at < now() - ${KEY_LIFETIME}::interval`)
+    .executeTakeFirst();
+  return Number(result.numDeletedRows);
+}
+
+/**
+ * `Idempotency-Key` on POST commands of a signed-in caller: a retry with the same key and body
+ * gets the first answer for 24 hours. Keys are the caller's own (another user's same key is
+ * another key); an anonymous caller's key is ignored, since anyone could replay or block it.
+ */
+export const idempotency = fp(
+  async (app: FastifyInstance, options: { db: Db; sweepEveryMs?: number }) => {
+    const { db } = options;
+    app.decorateRequest('idempotencyKey', undefined);
+    app.addHook('preHandler', async (request, reply) => {
+      const key = request.headers['idempotency-key'];
+      if (request.method !== 'POST' || !request.routeOptions.config.idempotent || key === undefined)
+        return;
+      if (typeof key !== 'string' || !KEY.test(key)) {
+        throw new ApiError(
+          'validation_failed',
+          'Idempotency-Key must be 1–255 visible ASCII characters',
+        );
+      }
+      if (request.userId === undefined) return;
+      return claim(db, request, reply, key, request.userId);
+    });
+    let sweeper: NodeJS.Timeout | undefined;
+    app.addHook('onReady', async () => {
+      const sweep = () =>
+        sweepIdempotencyKeys(db).catch((error: unknown) =>
+          app.log.warn({ err: error }, 'idempotency key sweep failed; next one retries'),
+        );
+      sweeper = setInterval(sweep, options.sweepEveryMs ?? SWEEP_EVERY_MS).unref();
+    });
+    app.addHook('onClose', async () => clearInterval(sweeper));
+    app.addHook('onSend', async (request, reply, payload) => {
+      await remember(db, request, reply, payload);
+      return payload;
+    });
+  },
+);

@@ -6,6 +6,7 @@ import * as notifications from './migrations/003-notifications.js';
 import * as holdExpiry from './migrations/004-hold-expiry.js';
 import * as dataSafety from './migrations/005-data-safety.js';
 import * as billingOutbox from './migrations/006-billing-outbox.js';
+import * as idempotencyExpiry from './migrations/007-idempotency-expiry.js';
 import * as filmsSearch from './migrations/008-films-search.js';
 import { installSearchExtensions } from './search-extensions.js';
 
@@ -16,6 +17,7 @@ const migrations: Record<string, Migration> = {
   '004-hold-expiry': holdExpiry,
   '005-data-safety': dataSafety,
   '006-billing-outbox': billingOutbox,
+  '007-idempotency-expiry': idempotencyExpiry,
   '008-films-search': filmsSearch,
 };
 
