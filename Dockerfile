@@ -1,5 +1,14 @@
 # cowatch: the API (ROLE=serve), the projector and reactors (ROLE=project), or both (ROLE=all).
-# The app runs its TypeScript sources through tsx, which is a runtime dependency: no build step.
+# The app runs its TypeScript sources through tsx, which is a runtime dependency: no build step
+# for the server. The web client is built by Vite in a stage of its own (dev dependencies stay
+# out of the image) and only its web/dist is copied.
+FROM node:20-bookworm-slim AS web
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm install --no-audit --no-fund
+COPY web ./web
+RUN npm run build:web
+
 FROM node:20-bookworm-slim
 
 ENV NODE_ENV=production \
@@ -16,6 +25,7 @@ RUN npm ci --omit=dev --no-audit --no-fund \
 
 COPY tsconfig.json ./
 COPY src ./src
+COPY --from=web /app/web/dist ./web/dist
 
 # Non-root; DATA_DIR is writable (embedded PGlite and the generated JWT secret when unset).
 RUN mkdir -p /app/data && chown -R node:node /app/data

@@ -3,6 +3,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['tests/**/*.test.ts'],
+    // Builds the web client (web/dist) when it is missing or stale: the API serves it at `/`.
+    globalSetup: ['tests/support/build-web.ts'],
     testTimeout: 30_000,
     hookTimeout: 30_000,
     // Two cores: more workers only fight over the CPU with PostgreSQL.

@@ -12,6 +12,7 @@ import type { Config } from '../config.js';
 import { billingWebhookSecret } from '../projections/billing/simulated-billing.js';
 import { HoldExpiryScheduler } from '../projections/reactors/hold-expiry.js';
 import { openRuntime, type Runtime, type RuntimeOptions } from '../runtime.js';
+import { TicketCodes, ticketKeysFrom } from '../tickets/ticket-codes.js';
 import { resolveJwtSecret } from './auth/jwt-secret.js';
 import { TokenService } from './auth/token-service.js';
 import { backgroundServices } from './background-services.js';
@@ -26,7 +27,7 @@ import { authentication } from './plugins/authentication.js';
 import { consistency } from './plugins/consistency.js';
 import { idempotency } from './plugins/idempotency.js';
 import { metricsPlugin } from './plugins/metrics-plugin.js';
-import { problemDetails } from './plugins/problem-details.js';
+import { clientErrorHandler, frameworkErrors, problemDetails } from './plugins/problem-details.js';
 import { protection } from './plugins/protection.js';
 import { requestIdFor } from './plugins/request-id.js';
 import { healthRoutes } from './routes/health-routes.js';
@@ -48,6 +49,25 @@ export interface BuildAppOptions extends RuntimeOptions {
   readonly logStream?: DestinationStream;
 }
 
+/**
+ * Slow clients cannot hold connections open: a request must arrive whole within
+ * REQUEST_TIMEOUT_MS (headers within HEADERS_TIMEOUT_MS), else a 408 problem and the connection
+ * closes. Node checks for overdue requests every `connectionsCheckingInterval` (30 s by default,
+ * far coarser than the timeouts), so it is tied to them.
+ */
+function connectionLimits(config: Config) {
+  const { REQUEST_TIMEOUT_MS, HEADERS_TIMEOUT_MS, KEEP_ALIVE_TIMEOUT_MS } = config;
+  return {
+    requestTimeout: REQUEST_TIMEOUT_MS,
+    keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS,
+    http: {
+      requestTimeout: REQUEST_TIMEOUT_MS,
+      headersTimeout: HEADERS_TIMEOUT_MS,
+      connectionsCheckingInterval: Math.max(50, Math.min(1_000, HEADERS_TIMEOUT_MS / 4)),
+    },
+  };
+}
+
 /** Builds the cowatch HTTP app (and, unless ROLE=serve, its projector); `server.ts` listens. */
 export async function buildApp(
   config: Config,
@@ -63,7 +83,12 @@ export async function buildApp(
     ...loggingOptions(config.LOG_LEVEL, options.logStream),
     genReqId: requestIdFor,
     bodyLimit: 256 * 1024,
+    frameworkErrors,
+    clientErrorHandler,
+    ...connectionLimits(config),
   }).withTypeProvider<ZodTypeProvider>();
+  // Node has no option for it: connections past the cap are closed as they arrive.
+  app.server.maxConnections = config.MAX_CONNECTIONS;
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.addHook('onRequest', async (request, reply) => {
@@ -104,7 +129,8 @@ export async function buildApp(
     deliver: injectWebhook(app),
   };
   app.decorate('runtime', runtime);
-  const deps = { runtime, tokens, notifier, billing };
+  const tickets = new TicketCodes(ticketKeysFrom(config.TICKET_KEYS, jwtSecret));
+  const deps = { runtime, tokens, notifier, billing, tickets };
   // A projecting-only process (ROLE=project) answers health checks and metrics, nothing else.
   await app.register(config.ROLE === 'project' ? healthRoutes : apiRoutes, deps);
 

@@ -1,0 +1,105 @@
+// Shapes of the public API (docs/api, ../API contract); only what the client reads.
+
+export interface User {
+  id: string;
+  email: string;
+  displayName: string;
+}
+
+export interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+}
+
+// The richer catalogue fields (rating, people, poster, counts) arrive with the films search
+// work; the client shows them when present.
+export interface Film {
+  id: string;
+  title: string;
+  originalTitle?: string | null;
+  year: number | null;
+  genres: string[];
+  durationMinutes: number | null;
+  description: string | null;
+  rating?: number | null;
+  cast?: string[];
+  directors?: string[];
+  posterUrl?: string | null;
+  wantCount?: number;
+  likeCount?: number;
+}
+
+export interface Money {
+  amount: number;
+  currency: string;
+}
+
+export interface Place {
+  id: string;
+  hostId: string;
+  name: string;
+  address: string | null;
+  description: string | null;
+  createdAt: string;
+}
+
+export interface Screening {
+  id: string;
+  placeId: string;
+  hostId: string;
+  filmId: string;
+  film: { id: string; title: string };
+  place: { id: string; name: string };
+  startsAt: string;
+  endsAt: string;
+  status: 'scheduled' | 'cancelled';
+  seating: 'general' | 'assigned';
+  capacity: number;
+  seatsAvailable: number;
+  price: Money;
+  version: number;
+}
+
+export type SeatStatus = 'AVAILABLE' | 'LOCKED' | 'SOLD';
+
+export interface Seat {
+  row: number;
+  number: number;
+}
+
+export interface SeatMap {
+  screeningId: string;
+  seating: 'general' | 'assigned';
+  capacity: number;
+  available: number;
+  seats: (Seat & { status: SeatStatus })[];
+}
+
+export type BookingStatus = 'PENDING' | 'CONFIRMED' | 'CANCELLED' | 'EXPIRED';
+
+export interface Booking {
+  id: string;
+  screeningId: string;
+  userId: string;
+  status: BookingStatus;
+  seats: Seat[];
+  quantity: number;
+  amount: number;
+  currency: string;
+  expiresAt: string | null;
+  createdAt: string;
+  payment: {
+    provider: string;
+    paymentId: string;
+    checkoutUrl?: string;
+    clientSecret?: string;
+  } | null;
+}
+
+export interface AppNotification {
+  id: string;
+  type: string;
+  createdAt: string;
+  data: Record<string, unknown>;
+  cursor: string;
+}

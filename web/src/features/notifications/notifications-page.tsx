@@ -1,0 +1,71 @@
+import { useEffect } from 'preact/hooks';
+import { api } from '../../api/client';
+import type { AppNotification, Page } from '../../api/types';
+import { formatDateTime } from '../../ui/format';
+import { Loaded } from '../../ui/status';
+import { useAsync } from '../../ui/use-async';
+import { markAllRead, recent } from './live';
+
+const MAX_PAGES = 10;
+
+/** The whole inbox (oldest first from the API), at most MAX_PAGES pages of 100. */
+async function loadInbox(signal: AbortSignal): Promise<AppNotification[]> {
+  const all: AppNotification[] = [];
+  let after: string | null = null;
+  for (let page = 0; page < MAX_PAGES; page++) {
+    const answer: Page<AppNotification> = await api<Page<AppNotification>>(
+      `/api/notifications?limit=100${after ? `&after=${after}` : ''}`,
+      { signal },
+    );
+    all.push(...answer.items);
+    after = answer.nextCursor;
+    if (!after) break;
+  }
+  return all;
+}
+
+const TITLES: Record<string, string> = {
+  'booking.confirmed': 'Booking confirmed',
+  'booking.cancelled': 'Booking cancelled',
+  'booking.expired': 'Hold expired',
+  'booking.refunded': 'Refunded',
+  'booking.created': 'New booking at your screening',
+  'screening.cancelled': 'Screening cancelled',
+  'user.followed': 'New follower',
+  'room.invited': 'Invited to watch together',
+};
+
+function describe(n: AppNotification): string {
+  const film = typeof n.data.filmTitle === 'string' ? n.data.filmTitle : undefined;
+  return [TITLES[n.type] ?? n.type, film].filter(Boolean).join(': ');
+}
+
+/** The inbox, newest first; live ones join it as they arrive. Visiting marks all read. */
+export function NotificationsPage() {
+  const [inbox] = useAsync(loadInbox, []);
+  const live = recent.value;
+  useEffect(() => markAllRead(), [live.length]);
+  return (
+    <section>
+      <h1>Notifications</h1>
+      <Loaded state={inbox}>
+        {(stored) => {
+          const seen = new Set(stored.map((n) => n.id));
+          const all = [...stored, ...live.filter((n) => !seen.has(n.id))].reverse();
+          if (all.length === 0) return <p class="muted">Nothing yet.</p>;
+          return (
+            <ul class="cards" aria-live="polite">
+              {all.map((n) => (
+                <li key={n.id} class="card" data-type={n.type}>
+                  <strong>{describe(n)}</strong>
+                  <span class="muted">{formatDateTime(n.createdAt)}</span>
+                  {typeof n.data.bookingId === 'string' && <a href="/bookings">See my bookings</a>}
+                </li>
+              ))}
+            </ul>
+          );
+        }}
+      </Loaded>
+    </section>
+  );
+}
