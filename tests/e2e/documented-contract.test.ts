@@ -62,7 +62,8 @@ const responseHeader = (operation: Operation, status: string, name: string) => {
 
 describe('the error table, the docs and the OpenAPI document agree', () => {
   it.each(codes)('docs/api/*.md document `%s`', (code) => {
-    expect(allApiDocs, `add \`${code}\` to a page of docs/api/`).toContain(`\`${code}\``);
+    const documented = allApiDocs.includes(`\`${code}\``);
+    expect(documented, `add \`${code}\` to a page of docs/api/`).toBe(true);
   });
 
   it('the problem schema lists every code of the table', () => {
@@ -165,6 +166,14 @@ describe('every operation of the OpenAPI document', () => {
 });
 
 describe('the docs', () => {
+  it('docs/operating.md documents every configuration variable', () => {
+    const config = readFileSync(join(root, 'src', 'config.ts'), 'utf8');
+    const variables = [...config.matchAll(/^ {2}([A-Z][A-Z0-9_]+):/gm)].map((m) => m[1] ?? '');
+    expect(variables.length).toBeGreaterThan(10);
+    const operating = readFileSync(join(root, 'docs', 'operating.md'), 'utf8');
+    expect(variables.filter((name) => !operating.includes(`\`${name}\``))).toEqual([]);
+  });
+
   const pages = ['README.md', ...walk(join(root, 'docs'))];
 
   it.each(pages)('%s links only to files that exist', (page) => {

@@ -196,21 +196,22 @@ export function openApiCompletion() {
   const facts = new Map<string, RouteFacts>();
   return {
     transform(input: Parameters<typeof jsonSchemaTransform>[0]) {
-      const route = input.route as RouteOptions & { websocket?: boolean };
+      const route = input.route as RouteOptions & { websocket?: boolean; wsHandler?: unknown };
+      const websocket = route.websocket === true || route.wsHandler !== undefined;
       const schema = (route.schema ?? {}) as Record<string, unknown>;
       const methods = Array.isArray(route.method) ? route.method : [route.method];
       for (const method of methods) {
         const key = `${method} ${route.url}`;
         facts.set(openApiKey(method, route.url), {
           idempotent: route.config?.idempotent === true,
-          websocket: route.websocket === true,
+          websocket,
           hasInput: ['body', 'querystring', 'params'].some((part) => schema[part] !== undefined),
           contract: route.config?.openapi ?? operationContracts[key] ?? {},
         });
       }
       const transformed = jsonSchemaTransform(input);
       // @fastify/websocket hides its routes from the document; ours are part of the API.
-      if (route.websocket) {
+      if (websocket) {
         const socketSchema = { ...transformed.schema, hide: false, tags: ['notifications'] };
         return { ...transformed, schema: socketSchema };
       }
