@@ -19,6 +19,7 @@ interface RouteFacts {
   readonly idempotent: boolean;
   readonly websocket: boolean;
   readonly hasInput: boolean;
+  readonly secured: boolean;
   readonly contract: OperationContract;
 }
 
@@ -121,7 +122,9 @@ function problemSchema(): OpenAPIV3.SchemaObject {
 
 /** The codes an operation may answer: those of its kind, then its own. */
 function errorCodesOf(method: string, path: string, facts: RouteFacts): ErrorCode[] {
-  const codes: ErrorCode[] = ['unauthorized', 'internal_error'];
+  const codes: ErrorCode[] = ['internal_error'];
+  // A public route ignores a bad token (the caller is anonymous); a private one refuses it.
+  if (facts.secured) codes.push('unauthorized');
   if (!UNLIMITED.some((prefix) => path.startsWith(prefix))) codes.push('rate_limited');
   if (facts.hasInput) codes.push('validation_failed');
   if (!BODYLESS.has(method)) {
@@ -206,6 +209,7 @@ export function openApiCompletion() {
           idempotent: route.config?.idempotent === true,
           websocket,
           hasInput: ['body', 'querystring', 'params'].some((part) => schema[part] !== undefined),
+          secured: websocket || schema.security !== undefined,
           contract: route.config?.openapi ?? operationContracts[key] ?? {},
         });
       }

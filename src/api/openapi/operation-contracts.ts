@@ -61,7 +61,8 @@ export const operationContracts: Readonly<Record<string, OperationContract>> = {
     ],
     responseHeaders: ['X-Position', 'ETag', 'Location'],
   },
-  'GET /api/screenings': { errors: ['invalid_cursor'] },
+  // `mine=true` needs a token.
+  'GET /api/screenings': { errors: ['invalid_cursor', 'unauthorized'] },
   'GET /api/screenings/:id': { errors: ['screening_not_found'], responseHeaders: ['ETag'] },
   'GET /api/screenings/:id/seats': { errors: ['screening_not_found'] },
   'GET /api/screenings/:id/bookings': {

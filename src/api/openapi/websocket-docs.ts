@@ -75,6 +75,7 @@ export function notificationSocketOperation(
       'it on every (re)connection.\n\n' +
       'The server pings every 30 s (WS_PING_MS) and drops a connection that missed the ' +
       'previous ping.',
+    security: [{ bearer: [] }],
     responses: {
       ...responses,
       101: { description: 'Switching Protocols: the WebSocket is open.' },
