@@ -27,7 +27,9 @@ function problemOf(
 ): Problem {
   const { status, title } = errorTable[code];
   const type = `https://cowatch.dev/problems/${code.replaceAll('_', '-')}`;
-  return { type, title, status, detail, code, requestId, ...extra };
+  // A refusal's details add members; they never replace the problem's own (a `status` detail
+  // once overwrote the HTTP status and made Fastify answer 500).
+  return { ...extra, type, title, status, detail, code, requestId };
 }
 
 /** Sends a problem+json response for a code of the error table. */

@@ -50,7 +50,7 @@ export async function ticketRoutes(app: TypedApp, { runtime, tickets }: RouteDep
           'booking_not_confirmed',
           `the booking is ${facts.status.toLowerCase()}`,
           {
-            status: facts.status,
+            bookingStatus: facts.status,
           },
         );
       }

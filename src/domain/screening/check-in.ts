@@ -18,7 +18,7 @@ export function decideCheckIn(command: CheckInTicket, state: ScheduledScreening)
   if (!booking) return refuse('ticket_not_found', 'no such ticket for this screening');
   if (booking.status !== 'CONFIRMED') {
     return refuse('booking_not_confirmed', `the booking is ${booking.status.toLowerCase()}`, {
-      status: booking.status,
+      bookingStatus: booking.status,
     });
   }
   if (booking.checkedInAt !== null) {
