@@ -3,7 +3,6 @@ import swaggerUi from '@fastify/swagger-ui';
 import websocket from '@fastify/websocket';
 import Fastify, { type FastifyInstance } from 'fastify';
 import {
-  jsonSchemaTransform,
   serializerCompiler,
   validatorCompiler,
   type ZodTypeProvider,
@@ -26,6 +25,7 @@ import { openNotificationSockets } from './notifications/socket-registry.js';
 import { loggingOptions } from './observability/logging.js';
 import { createMetrics } from './observability/metrics.js';
 import { projectionLags } from './observability/projection-lag.js';
+import { openApiCompletion } from './openapi/openapi-document.js';
 import { authentication } from './plugins/authentication.js';
 import { consistency } from './plugins/consistency.js';
 import { idempotency } from './plugins/idempotency.js';
@@ -118,7 +118,8 @@ export async function buildApp(
         securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
       },
     },
-    transform: jsonSchemaTransform,
+    // Error responses, headers, security and the WebSocket protocol for every route, in one place.
+    ...openApiCompletion(),
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
