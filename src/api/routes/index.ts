@@ -2,6 +2,8 @@ import type { CheckoutDeps } from '../../projections/billing/simulated-checkout.
 import type { Runtime } from '../../runtime.js';
 import type { TokenService } from '../auth/token-service.js';
 import type { Notifier } from '../notifications/notifier.js';
+import { userRoutes } from '../social/user-routes.js';
+import { wishlistRoutes } from '../social/wishlist-routes.js';
 import { authRoutes } from './auth-routes.js';
 import { billingRoutes } from './billing-routes.js';
 import { bookingRoutes } from './booking-routes.js';
@@ -34,4 +36,6 @@ export async function apiRoutes(app: TypedApp, deps: RouteDeps) {
   await app.register(billingRoutes, deps);
   await app.register(webhookRoutes, deps);
   await app.register(notificationRoutes, deps);
+  await app.register(userRoutes, deps);
+  await app.register(wishlistRoutes, deps);
 }

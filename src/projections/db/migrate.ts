@@ -5,6 +5,7 @@ import * as billing from './migrations/002-billing.js';
 import * as notifications from './migrations/003-notifications.js';
 import * as holdExpiry from './migrations/004-hold-expiry.js';
 import * as filmsSearch from './migrations/008-films-search.js';
+import * as social from './migrations/009-social.js';
 import { installSearchExtensions } from './search-extensions.js';
 
 const migrations: Record<string, Migration> = {
@@ -13,6 +14,7 @@ const migrations: Record<string, Migration> = {
   '003-notifications': notifications,
   '004-hold-expiry': holdExpiry,
   '008-films-search': filmsSearch,
+  '009-social': social,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };
