@@ -44,6 +44,7 @@ import { lastSeat } from './scenarios/last-seat.js';
 import { notifications } from './scenarios/notifications.js';
 import { replay } from './scenarios/replay.js';
 import { search } from './scenarios/search.js';
+import { social } from './scenarios/social.js';
 import { websockets } from './scenarios/websockets.js';
 
 interface Step {
@@ -60,6 +61,7 @@ const STEPS: readonly Step[] = [
   { names: ['search'], run: search },
   { names: ['notifications'], run: notifications },
   { names: ['websockets'], run: websockets },
+  { names: ['social'], run: social },
   { names: ['replay'], run: replay },
 ];
 

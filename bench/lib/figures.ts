@@ -9,6 +9,7 @@ export const SCENARIOS = [
   'notifications',
   'replay',
   'websockets',
+  'social',
 ] as const;
 
 export type ScenarioName = (typeof SCENARIOS)[number];
@@ -107,5 +108,13 @@ export const FIGURES: readonly FigureSpec[] = [
     aggregate: { open: 'median', failed: 'max' },
     format: (m) => `${int(m.open!)} open${m.failed ? `, ${int(m.failed)} failed` : ''}`,
     pass: (m) => m.open! >= 10_000,
+  },
+  {
+    figure: 'social',
+    label: 'friends who want a film / matches, 10,000 users',
+    target: 'p95 < 20 ms each',
+    aggregate: { friendsP95: 'median', matchesP95: 'median' },
+    format: (m) => `friends p95 ${ms(m.friendsP95!)}, matches p95 ${ms(m.matchesP95!)}`,
+    pass: (m) => m.friendsP95! < 20 && m.matchesP95! < 20,
   },
 ];

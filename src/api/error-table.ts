@@ -17,6 +17,7 @@ export type ApiErrorCode =
   | 'invalid_credentials'
   | 'email_taken'
   | 'film_not_found'
+  | 'user_not_found'
   | 'invalid_signature'
   | 'payment_not_found'
   | 'payment_not_open'
@@ -54,6 +55,7 @@ export const errorTable: Readonly<Record<ErrorCode, ErrorEntry>> = {
   route_not_found: { status: 404, title: 'No such route' },
   place_not_found: { status: 404, title: 'Place not found' },
   film_not_found: { status: 404, title: 'Film not found' },
+  user_not_found: { status: 404, title: 'User not found' },
   screening_not_found: { status: 404, title: 'Screening not found' },
   booking_not_found: { status: 404, title: 'Booking not found' },
   payment_not_found: { status: 404, title: 'Payment not found' },
@@ -83,6 +85,7 @@ export const errorTable: Readonly<Record<ErrorCode, ErrorEntry>> = {
   uri_too_long: { status: 414, title: 'The request URI is too long' },
   unsupported_media_type: { status: 415, title: 'Unsupported media type' },
   starts_in_past: { status: 422, title: 'The screening would start in the past' },
+  cannot_follow_self: { status: 422, title: 'A user cannot follow themselves' },
   invalid_seat: { status: 422, title: 'Invalid seat' },
   too_many_seats: { status: 422, title: 'Too many seats' },
   idempotency_key_reused: {

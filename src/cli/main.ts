@@ -3,6 +3,7 @@ import { pathToFileURL } from 'node:url';
 import { Command, CommanderError } from 'commander';
 import type { CliContext } from './context.js';
 import { registerExport } from './export.js';
+import { registerFilms } from './films.js';
 import { registerHistory } from './history.js';
 import { registerImport } from './import.js';
 import { CliError, type CliIo, ExitCode, processIo } from './io.js';
@@ -32,6 +33,7 @@ function buildProgram(ctx: CliContext): Command {
   registerVerify(program, ctx);
   registerExport(program, ctx);
   registerImport(program, ctx);
+  registerFilms(program, ctx);
   return program;
 }
 

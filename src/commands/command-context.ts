@@ -6,13 +6,25 @@ import type {
   ScreeningState,
 } from '../domain/screening/index.js';
 import { screeningDecider } from '../domain/screening/index.js';
+import {
+  type FollowingCommand,
+  type FollowingEvent,
+  type FollowingState,
+  followingDecider,
+  type LibraryCommand,
+  type LibraryEvent,
+  type LibraryState,
+  libraryDecider,
+} from '../domain/social/index.js';
 import type { EventStore } from '../eventstore/event-store.js';
 import { DeciderHandler, type DeciderHandlerOptions } from './decider-handler.js';
 
-/** Everything command handlers need: the store, the two aggregates' handlers and the clock. */
+/** Everything command handlers need: the store, the aggregates' handlers and the clock. */
 export interface CommandContext {
   readonly places: DeciderHandler<PlaceCommand, PlaceEvent, PlaceState>;
   readonly screenings: DeciderHandler<ScreeningCommand, ScreeningEvent, ScreeningState>;
+  readonly following: DeciderHandler<FollowingCommand, FollowingEvent, FollowingState>;
+  readonly library: DeciderHandler<LibraryCommand, LibraryEvent, LibraryState>;
   readonly now: () => Date;
   /** How long an unpaid hold lasts. */
   readonly holdSeconds: number;
@@ -31,6 +43,8 @@ export function createCommandContext(
   return {
     places: new DeciderHandler(store, placeDecider, options),
     screenings: new DeciderHandler(store, screeningDecider, options),
+    following: new DeciderHandler(store, followingDecider, options),
+    library: new DeciderHandler(store, libraryDecider, options),
     now: options.now ?? (() => new Date()),
     holdSeconds: options.holdSeconds ?? 900,
   };

@@ -22,7 +22,8 @@ export type DomainErrorCode =
   | 'hold_not_expired'
   | 'ticket_not_found'
   | 'booking_not_confirmed'
-  | 'already_checked_in';
+  | 'already_checked_in'
+  | 'cannot_follow_self';
 
 /** An expected refusal of a command: carries a stable code, never a stack-trace worthy bug. */
 export class DomainError extends Error {

@@ -9,6 +9,7 @@ export const NOTIFICATION_TYPES = [
   'booking.expired',
   'booking.refunded',
   'screening.cancelled',
+  'user.followed',
 ] as const;
 
 export type NotificationType = (typeof NOTIFICATION_TYPES)[number];

@@ -1,5 +1,7 @@
 import { v5 } from 'uuid';
 import { type ScreeningEvent, screeningDecider } from '../domain/screening/index.js';
+import { followingDecider } from '../domain/social/index.js';
+import type { RecordedEvent } from '../eventstore/event-store.js';
 import { chunks } from './batch-sql.js';
 import type { NewNotificationRow, Tx } from './db/database.js';
 import { type Draft, type DraftView, draftsFor } from './notification-drafts.js';
@@ -23,6 +25,15 @@ export function notificationsProjection(publisher?: NotificationPublisher): Proj
   return {
     name: 'notifications',
     async apply(tx, event, context) {
+      if (followingDecider.isEvent(event)) {
+        await insert(
+          tx,
+          (await followDrafts(tx, [event])).map(toRow(event.id)),
+          context,
+          publisher,
+        );
+        return;
+      }
       if (!screeningDecider.isEvent(event)) return;
       const drafts = draftsFor(event, await viewFromDb(tx, event));
       await insert(tx, drafts.map(toRow(event.id)), context, publisher);
@@ -30,9 +41,39 @@ export function notificationsProjection(publisher?: NotificationPublisher): Proj
     async applyBatch(tx, events, context) {
       const batch = await screeningBatchOf(tx, events, context);
       const rows = batch.notifications.flatMap(({ eventId, drafts }) => drafts.map(toRow(eventId)));
-      await insert(tx, rows, context, publisher);
+      const follows = events.filter((event) => followingDecider.isEvent(event));
+      const followRows = (await followDrafts(tx, follows)).map((draft) =>
+        toRow(draft.eventId)(draft),
+      );
+      await insert(tx, [...rows, ...followRows], context, publisher);
     },
   };
+}
+
+/** `user.followed` to each followee, with the follower's display name. */
+async function followDrafts(
+  tx: Tx,
+  events: readonly RecordedEvent[],
+): Promise<(Draft & { eventId: string })[]> {
+  const followed = events.flatMap((event) =>
+    followingDecider.isEvent(event) && event.type === 'UserFollowed'
+      ? [{ eventId: event.id, ...event.data }]
+      : [],
+  );
+  if (followed.length === 0) return [];
+  const users = await tx
+    .selectFrom('users')
+    .select(['id', 'display_name'])
+    .where('id', 'in', [...new Set(followed.map((f) => f.followerId))])
+    .execute();
+  const names = new Map(users.map((user) => [user.id, user.display_name]));
+  return followed.map(({ eventId, followerId, followeeId, followedAt }) => ({
+    eventId,
+    userId: followeeId,
+    type: 'user.followed',
+    data: { followerId, displayName: names.get(followerId) ?? null },
+    at: followedAt,
+  }));
 }
 
 /** What the event's notifications read, fetched from the tables the other projections wrote. */

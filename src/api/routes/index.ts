@@ -3,6 +3,8 @@ import type { Runtime } from '../../runtime.js';
 import type { TicketCodes } from '../../tickets/ticket-codes.js';
 import type { TokenService } from '../auth/token-service.js';
 import type { Notifier } from '../notifications/notifier.js';
+import { userRoutes } from '../social/user-routes.js';
+import { wishlistRoutes } from '../social/wishlist-routes.js';
 import { checkInRoutes } from '../tickets/check-in-routes.js';
 import { ticketRoutes } from '../tickets/ticket-routes.js';
 import { webRoutes } from '../web/web-routes.js';
@@ -42,5 +44,8 @@ export async function apiRoutes(app: TypedApp, deps: RouteDeps) {
   await app.register(notificationRoutes, deps);
   await app.register(checkInRoutes, deps);
   await app.register(ticketRoutes, deps);
+  await app.register(userRoutes, deps);
+  await app.register(wishlistRoutes, deps);
+  // Last: the web client's fallback serves only its own routes, after every API route.
   await app.register(webRoutes);
 }

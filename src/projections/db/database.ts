@@ -183,10 +183,35 @@ export interface IdempotencyKeysTable {
   created_at: Generated<Timestamp>;
 }
 
+/** Who follows whom (one row per edge) since when. */
+export interface FollowsTable {
+  follower_id: string;
+  followee_id: string;
+  since: Timestamp;
+}
+
+/** Each user's follower and following counts (the public profile). */
+export interface FollowCountsTable {
+  user_id: string;
+  followers: Generated<number>;
+  following: Generated<number>;
+}
+
+/** A film on a user's wishlist or among their likes. */
+export interface FilmListTable {
+  user_id: string;
+  film_id: string;
+  added_at: Timestamp;
+}
+
 /** Every read-model table, as Kysely sees it. */
 export interface Database {
   films: FilmsTable;
   film_words: FilmWordsTable;
+  follows: FollowsTable;
+  follow_counts: FollowCountsTable;
+  wishes: FilmListTable;
+  likes: FilmListTable;
   users: UsersTable;
   places: PlacesTable;
   screenings: ScreeningsTable;

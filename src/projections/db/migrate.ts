@@ -8,6 +8,7 @@ import * as dataSafety from './migrations/005-data-safety.js';
 import * as billingOutbox from './migrations/006-billing-outbox.js';
 import * as idempotencyExpiry from './migrations/007-idempotency-expiry.js';
 import * as filmsSearch from './migrations/008-films-search.js';
+import * as social from './migrations/009-social.js';
 import { installSearchExtensions } from './search-extensions.js';
 
 const migrations: Record<string, Migration> = {
@@ -19,6 +20,7 @@ const migrations: Record<string, Migration> = {
   '006-billing-outbox': billingOutbox,
   '007-idempotency-expiry': idempotencyExpiry,
   '008-films-search': filmsSearch,
+  '009-social': social,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

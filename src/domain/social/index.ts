@@ -1,0 +1,2 @@
+export * from './following.js';
+export * from './library.js';

@@ -1,0 +1,101 @@
+import { sql } from 'kysely';
+import {
+  type FollowingEvent,
+  followingDecider,
+  type LibraryEvent,
+  libraryDecider,
+} from '../../../domain/social/index.js';
+import type { RecordedEvent } from '../../../eventstore/event-store.js';
+import type { Tx } from '../../db/database.js';
+import type { Projection } from '../../projection.js';
+
+/**
+ * `follows` (+ `follow_counts`), `wishes` and `likes` (+ the films' counters). Counters move
+ * only when a row was really inserted or deleted, so a replayed event changes nothing twice.
+ */
+export const socialProjection: Projection = {
+  name: 'social',
+  async apply(tx: Tx, event: RecordedEvent): Promise<void> {
+    if (followingDecider.isEvent(event)) await applyFollowing(tx, event);
+    else if (libraryDecider.isEvent(event)) await applyLibrary(tx, event);
+  },
+};
+
+async function applyFollowing(tx: Tx, event: FollowingEvent): Promise<void> {
+  const { followerId, followeeId } = event.data;
+  switch (event.type) {
+    case 'UserFollowed': {
+      const added = await tx
+        .insertInto('follows')
+        .values({ follower_id: followerId, followee_id: followeeId, since: event.data.followedAt })
+        .onConflict((oc) => oc.columns(['follower_id', 'followee_id']).doNothing())
+        .returning('follower_id')
+        .execute();
+      if (added.length > 0) await countFollow(tx, followerId, followeeId, 1);
+      return;
+    }
+    case 'UserUnfollowed': {
+      const removed = await tx
+        .deleteFrom('follows')
+        .where('follower_id', '=', followerId)
+        .where('followee_id', '=', followeeId)
+        .returning('follower_id')
+        .execute();
+      if (removed.length > 0) await countFollow(tx, followerId, followeeId, -1);
+      return;
+    }
+    default: {
+      const _: never = event;
+      return;
+    }
+  }
+}
+
+async function countFollow(tx: Tx, followerId: string, followeeId: string, delta: 1 | -1) {
+  const rows = [
+    { user_id: followerId, followers: 0, following: delta },
+    { user_id: followeeId, followers: delta, following: 0 },
+  ];
+  await tx
+    .insertInto('follow_counts')
+    .values(rows)
+    .onConflict((oc) =>
+      oc.column('user_id').doUpdateSet({
+        followers: sql`follow_counts.followers + excluded.followers`,
+        following: sql`follow_counts.following + excluded.following`,
+      }),
+    )
+    .execute();
+}
+
+const LIST_OF = {
+  FilmWished: ['wishes', 'want_count', 1],
+  FilmUnwished: ['wishes', 'want_count', -1],
+  FilmLiked: ['likes', 'like_count', 1],
+  FilmUnliked: ['likes', 'like_count', -1],
+} as const;
+
+async function applyLibrary(tx: Tx, event: LibraryEvent): Promise<void> {
+  const { userId, filmId, at } = event.data;
+  const [table, counter, delta] = LIST_OF[event.type];
+  const changed =
+    delta > 0
+      ? await tx
+          .insertInto(table)
+          .values({ user_id: userId, film_id: filmId, added_at: at })
+          .onConflict((oc) => oc.columns(['user_id', 'film_id']).doNothing())
+          .returning('film_id')
+          .execute()
+      : await tx
+          .deleteFrom(table)
+          .where('user_id', '=', userId)
+          .where('film_id', '=', filmId)
+          .returning('film_id')
+          .execute();
+  if (changed.length === 0) return;
+  await tx
+    .updateTable('films')
+    .set({ [counter]: sql`${sql.ref(counter)} + ${delta}` })
+    .where('id', '=', filmId)
+    .execute();
+}

@@ -1,0 +1,137 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { DomainEvent } from '../../src/domain/decider.js';
+import type { RecordedEvent } from '../../src/eventstore/event-store.js';
+import { readModelsOnPglite, readModelsOnPool } from '../../src/projections/db/connect.js';
+import type { Db } from '../../src/projections/db/database.js';
+import { migrateReadModels } from '../../src/projections/db/migrate.js';
+import { openPglite } from '../../src/projections/db/open-pglite.js';
+import { loadFilmCatalogue } from '../../src/projections/films-catalogue.js';
+import { notificationsProjection } from '../../src/projections/notifications-projection.js';
+import type { ProjectionContext } from '../../src/projections/projection.js';
+import { socialProjection } from '../../src/projections/read-models/social/social-projection.js';
+import { createTestSchema, databaseUrl } from '../support/postgres.js';
+
+interface Backend {
+  readonly db: Db;
+  close(): Promise<void>;
+}
+
+async function onPostgres(): Promise<Backend> {
+  const schema = await createTestSchema();
+  const db = readModelsOnPool(schema.pool);
+  return { db, close: () => schema.drop() };
+}
+
+async function onPglite(): Promise<Backend> {
+  const pglite = await openPglite();
+  return { db: readModelsOnPglite(pglite), close: () => pglite.close() };
+}
+
+const context: ProjectionContext = {
+  afterCommit: () => undefined,
+  shared: (_key, load) => load(),
+};
+
+let revision = 0n;
+function recorded(event: DomainEvent, streamId: string): RecordedEvent {
+  revision += 1n;
+  return {
+    id: randomUUID(),
+    type: event.type,
+    data: event.data as Record<string, unknown>,
+    metadata: { correlationId: 'test', schemaVersion: 1 },
+    streamId,
+    revision,
+    position: String(revision),
+    createdAt: new Date(),
+  };
+}
+
+const backends = [
+  { name: 'PostgreSQL', open: onPostgres, skip: databaseUrl === undefined },
+  { name: 'PGlite', open: onPglite, skip: false },
+];
+
+for (const backend of backends) {
+  describe.skipIf(backend.skip)(`social projection on ${backend.name}`, () => {
+    let env: Backend | undefined;
+    afterAll(async () => env?.close());
+
+    it('projects follows, counts and wishes; a replayed event changes nothing twice', async () => {
+      env = await backend.open();
+      const { db } = env;
+      await migrateReadModels(db);
+      await loadFilmCatalogue(db);
+      const film = await db.selectFrom('films').select('id').limit(1).executeTakeFirstOrThrow();
+      const [ada, bob] = [randomUUID(), randomUUID()];
+      await db
+        .insertInto('users')
+        .values([
+          { id: ada, email: `${ada}@x.test`, password_hash: 'x', display_name: 'Ada' },
+          { id: bob, email: `${bob}@x.test`, password_hash: 'x', display_name: 'Bob' },
+        ])
+        .execute();
+      const at = '2026-12-01T10:00:00.000Z';
+      const follow = recorded(
+        { type: 'UserFollowed', data: { followerId: ada, followeeId: bob, followedAt: at } },
+        `follows-${ada}`,
+      );
+      const wish = recorded(
+        { type: 'FilmWished', data: { userId: ada, filmId: film.id, at } },
+        `library-${ada}`,
+      );
+      const notifications = notificationsProjection();
+      for (const event of [follow, wish, follow, wish]) {
+        await db.transaction().execute(async (tx) => {
+          await socialProjection.apply(tx, event, context);
+          await notifications.apply(tx, event, context);
+        });
+      }
+      expect(await db.selectFrom('follows').selectAll().execute()).toEqual([
+        { follower_id: ada, followee_id: bob, since: new Date(at) },
+      ]);
+      const counts = await db.selectFrom('follow_counts').selectAll().orderBy('user_id').execute();
+      expect(new Map(counts.map((c) => [c.user_id, [c.followers, c.following]]))).toEqual(
+        new Map([
+          [ada, [0, 1]],
+          [bob, [1, 0]],
+        ]),
+      );
+      const row = await db
+        .selectFrom('films')
+        .select(['want_count', 'like_count'])
+        .where('id', '=', film.id)
+        .executeTakeFirstOrThrow();
+      expect(row).toEqual({ want_count: 1, like_count: 0 });
+      const inbox = await db
+        .selectFrom('notifications')
+        .select(['user_id', 'type', 'data'])
+        .execute();
+      expect(inbox).toEqual([
+        { user_id: bob, type: 'user.followed', data: { followerId: ada, displayName: 'Ada' } },
+      ]);
+
+      const unfollow = recorded(
+        { type: 'UserUnfollowed', data: { followerId: ada, followeeId: bob, unfollowedAt: at } },
+        `follows-${ada}`,
+      );
+      const unwish = recorded(
+        { type: 'FilmUnwished', data: { userId: ada, filmId: film.id, at } },
+        `library-${ada}`,
+      );
+      for (const event of [unfollow, unwish, unfollow, unwish]) {
+        await db.transaction().execute((tx) => socialProjection.apply(tx, event, context));
+      }
+      expect(await db.selectFrom('follows').selectAll().execute()).toEqual([]);
+      const after = await db.selectFrom('follow_counts').selectAll().execute();
+      expect(after.map((c) => c.followers + c.following)).toEqual([0, 0]);
+      const unwished = await db
+        .selectFrom('films')
+        .select('want_count')
+        .where('id', '=', film.id)
+        .executeTakeFirstOrThrow();
+      expect(unwished.want_count).toBe(0);
+    });
+  });
+}
