@@ -231,10 +231,37 @@ describe.skipIf(!hasChromium)('booking in the browser', () => {
     );
     expect(seats.seats.find((s) => s.row === 2 && s.number === 1)?.status).toBe('AVAILABLE');
 
+    // Screenings searched by film (the filter lives in the address).
+    await one.goto(`${base}/screenings`);
+    await one.getByLabel('Find a film').fill('angry');
+    await one
+      .getByRole('combobox', { name: /^Film/ })
+      .selectOption({ label: '12 Angry Men (1957)' });
+    await expect.poll(() => one.url()).toContain('filmId=');
+    await one.getByRole('link', { name: /12 Angry Men at Rooftop Cinema/ }).waitFor();
+    await expectAccessible(one, 'screenings');
+    await screenshot(one, '11-screenings');
+
+    // Viewer one becomes a host: a place, then a screening in it, all through the forms.
+    await one.getByRole('navigation').getByRole('link', { name: 'My places' }).click();
+    await one.getByRole('heading', { name: 'My places', level: 1 }).waitFor();
+    await one.getByLabel('Name').fill("Ada's Garage");
+    await one.getByRole('button', { name: 'Add place' }).click();
+    await one.getByRole('button', { name: "Schedule a screening at Ada's Garage" }).click();
+    await one.getByLabel('Find the film').fill('angry');
+    await one
+      .getByRole('combobox', { name: /^Film/ })
+      .selectOption({ label: '12 Angry Men (1957)' });
+    const tomorrow = new Date(Date.now() + 86_400_000);
+    const local = new Date(tomorrow.getTime() - tomorrow.getTimezoneOffset() * 60_000);
+    await one.getByLabel('Starts at').fill(local.toISOString().slice(0, 16));
+    await expectAccessible(one, 'my places, scheduling');
+    await one.getByRole('button', { name: 'Schedule', exact: true }).click();
+    await one.getByRole('link', { name: "12 Angry Men at Ada's Garage" }).waitFor();
+    await screenshot(one, '12-places');
+
     // The other screens, for axe and the artefacts.
     for (const [path, heading, name] of [
-      ['/screenings', 'Screenings', '11-screenings'],
-      ['/places', 'My places', '12-places'],
       ['/films/nowhere/deeper', 'Not found', '13-not-found'],
     ] as const) {
       await one.goto(`${base}${path}`);

@@ -73,9 +73,17 @@ export function ScreeningPage({ id }: { id: string }) {
             {formatDateTime(s.startsAt)} · {formatMoney(s.price.amount, s.price.currency)} a seat
             {s.status === 'cancelled' && ' · this screening is cancelled'}
           </p>
-          <p>
-            <a href={`/films/${s.filmId}`}>About the film</a>
-          </p>
+          <ul class="links">
+            <li>
+              <a href={`/films/${s.filmId}`}>About the film</a>
+            </li>
+            <li>
+              <a href={`/screenings?placeId=${s.placeId}`}>More at {s.place.name}</a>
+            </li>
+            <li>
+              <a href={`/screenings?hostId=${s.hostId}`}>More by this host</a>
+            </li>
+          </ul>
           {seats.error && <ErrorMessage message={seats.error} />}
           {seats.map && (
             <p role="status" aria-live="polite" data-testid="available">
