@@ -260,6 +260,16 @@ describe.skipIf(!hasChromium)('booking in the browser', () => {
     await one.getByRole('link', { name: "12 Angry Men at Ada's Garage" }).waitFor();
     await screenshot(one, '12-places');
 
+    // As its host: the screening's bookings, and cancelling it.
+    await one.getByRole('link', { name: "12 Angry Men at Ada's Garage" }).click();
+    await one.getByRole('heading', { name: 'You host this screening' }).waitFor();
+    await one.getByText('No bookings yet.').waitFor();
+    await one.getByRole('button', { name: 'Cancel this screening' }).click();
+    await expectAccessible(one, 'host panel');
+    await one.getByRole('button', { name: 'Yes, cancel the screening' }).click();
+    await one.getByText('this screening is cancelled').waitFor();
+    await screenshot(one, '12-host-cancelled');
+
     // The other screens, for axe and the artefacts.
     for (const [path, heading, name] of [
       ['/films/nowhere/deeper', 'Not found', '13-not-found'],
