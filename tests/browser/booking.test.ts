@@ -105,11 +105,35 @@ describe.skipIf(!hasChromium)('booking in the browser', () => {
     `)) as { name: string; encoded: number; decoded: number }[];
     const compressed = sizes.reduce((sum, s) => sum + s.encoded, 0);
     const decoded = sizes.reduce((sum, s) => sum + s.decoded, 0);
+    // Lighthouse-style timings of the same load, for the record (not asserted: timings
+    // belong in benchmarks, and this machine is shared).
+    const timings = (await page.evaluate(`(() => {
+      const nav = performance.getEntriesByType('navigation')[0];
+      const paint = Object.fromEntries(
+        performance.getEntriesByType('paint').map((p) => [p.name, Math.round(p.startTime)]),
+      );
+      return {
+        requests: performance.getEntriesByType('resource').length + 1,
+        transferredBytes: performance
+          .getEntriesByType('resource')
+          .reduce((sum, e) => sum + e.transferSize, nav.transferSize),
+        ttfbMs: Math.round(nav.responseStart),
+        firstContentfulPaintMs: paint['first-contentful-paint'],
+        domContentLoadedMs: Math.round(nav.domContentLoadedEventEnd),
+        loadMs: Math.round(nav.loadEventEnd),
+      };
+    })()`)) as Record<string, number>;
     await writeFile(
       join(artefacts, 'first-load.json'),
-      JSON.stringify({ compressed, decoded, budget: FIRST_LOAD_BUDGET_BYTES, sizes }, null, 2),
+      JSON.stringify(
+        { compressed, decoded, budget: FIRST_LOAD_BUDGET_BYTES, timings, sizes },
+        null,
+        2,
+      ),
     );
-    console.info(`first load of /: ${compressed} B compressed JS+CSS (${decoded} B decoded)`);
+    console.info(
+      `first load of /: ${compressed} B compressed JS+CSS (${decoded} B decoded); ${JSON.stringify(timings)}`,
+    );
     expect(sizes.length).toBeGreaterThan(0);
     // Served compressed (brotli): the bytes on the wire are far fewer than the files.
     expect(compressed).toBeLessThan(decoded / 2);
