@@ -20,7 +20,7 @@ WORKDIR /app
 
 # Dependencies first, so the layer is reused while only the sources change.
 COPY package.json package-lock.json ./
-RUN npm install --omit=dev --no-audit --no-fund \
+RUN npm ci --omit=dev --no-audit --no-fund \
  && npm cache clean --force
 
 COPY tsconfig.json ./

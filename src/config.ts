@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isTimeZone } from './tickets/time-zone.js';
 
 const optionalUrl = z
   .string()
@@ -38,6 +39,34 @@ const configSchema = z.object({
   BILLING_WEBHOOK_SECRET: z.string().min(16).optional(),
   /** Stripe API base URL (`http://127.0.0.1:12111`): a local fake or mock; default api.stripe.com. */
   STRIPE_API_BASE: optionalUrl.pipe(z.url().optional()),
+  /** Longest a client may take to send a whole request (headers and body); then 408. */
+  REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(30_000),
+  /** Longest a client may take to send the request headers (at most REQUEST_TIMEOUT_MS). */
+  HEADERS_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
+  /** How long an idle keep-alive connection stays open between requests. */
+  KEEP_ALIVE_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(72_000),
+  /** Open connections (WebSockets included) beyond which new ones are closed at once. */
+  MAX_CONNECTIONS: z.coerce.number().int().min(1).default(10_000),
+  /**
+   * Ticket signing keys, `id:secret[,id:secret…]`, newest first: the first signs, all verify (so
+   * a rotated-out key still admits the tickets it signed). Unset: one derived from the JWT secret.
+   */
+  TICKET_KEYS: z
+    .string()
+    .regex(
+      /^\s*[a-z0-9]{1,8}:[^,\s]{16,}\s*(,\s*[a-z0-9]{1,8}:[^,\s]{16,}\s*)*$/,
+      'id:secret pairs (id 1–8 of a-z0-9, secret at least 16 characters), comma-separated',
+    )
+    .optional(),
+  /** `smtp://user:pass@host:port` (or smtps://): where mail goes; unset, mail is only logged. */
+  SMTP_URL: optionalUrl,
+  /** IANA time zone tickets and e-mails show a screening's times in. */
+  DEFAULT_TIME_ZONE: z
+    .string()
+    .default('UTC')
+    .refine(isTimeZone, 'an IANA time zone, e.g. Europe/Paris'),
+  /** The From of every mail cowatch sends. */
+  MAIL_FROM: z.string().default('cowatch <tickets@cowatch.invalid>'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   RATE_LIMIT: z.enum(['on', 'off']).default('on'),
   /** Which parts run in this process: the API, the projector and reactors, or both. */
@@ -53,6 +82,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (!parsed.success) {
     const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
     throw new Error(`invalid configuration: ${problems}`);
+  }
+  if (parsed.data.HEADERS_TIMEOUT_MS > parsed.data.REQUEST_TIMEOUT_MS) {
+    throw new Error('invalid configuration: HEADERS_TIMEOUT_MS must not exceed REQUEST_TIMEOUT_MS');
   }
   if (parsed.data.BILLING === 'stripe' && !parsed.data.STRIPE_SECRET_KEY) {
     throw new Error('invalid configuration: BILLING=stripe needs STRIPE_SECRET_KEY');

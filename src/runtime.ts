@@ -1,6 +1,5 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 import { type CommandContext, createCommandContext } from './commands/command-context.js';
 import type { CommandObserver } from './commands/decider-handler.js';
@@ -13,6 +12,7 @@ import type { BillingProvider } from './projections/billing/billing-provider.js'
 import { readModelsOnPglite, readModelsOnPool } from './projections/db/connect.js';
 import type { Db } from './projections/db/database.js';
 import { migrateReadModels } from './projections/db/migrate.js';
+import { openPglite } from './projections/db/open-pglite.js';
 import { loadFilmCatalogue } from './projections/films-catalogue.js';
 
 /** The stores and handlers one process works with. */
@@ -42,7 +42,7 @@ export async function openRuntime(config: Config, options: RuntimeOptions = {}):
     : await onPglite(config);
   try {
     await migrateReadModels(db);
-    await loadFilmCatalogue(db);
+    await loadFilmCatalogue(db, now());
   } catch (error) {
     await close();
     throw error;
@@ -114,7 +114,7 @@ async function onPglite(config: Config): Promise<Stores> {
   // `memory://` keeps everything in memory (tests); anything else is a folder on disk.
   const inMemory = config.DATA_DIR.startsWith('memory://');
   if (!inMemory) await mkdir(config.DATA_DIR, { recursive: true });
-  const pglite = await PGlite.create(inMemory ? 'memory://' : join(config.DATA_DIR, 'pglite'));
+  const pglite = await openPglite(inMemory ? 'memory://' : join(config.DATA_DIR, 'pglite'));
   return withStores(
     config,
     readModelsOnPglite(pglite),

@@ -1,4 +1,5 @@
 import { buildApp } from './api/app.js';
+import { startupSummary } from './api/observability/startup-summary.js';
 import { loadConfig } from './config.js';
 
 /** Starts cowatch: API and projector in one process unless ROLE says otherwise. */
@@ -17,7 +18,9 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', () => void shutdown('SIGINT'));
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
-  await app.listen({ port: config.PORT, host: config.HOST });
+  const address = await app.listen({ port: config.PORT, host: config.HOST });
+  const { fields, message } = startupSummary(config, address);
+  app.log.info(fields, message);
 }
 
 main().catch((error: unknown) => {

@@ -1,4 +1,3 @@
-import { ecsFormat } from '@elastic/ecs-pino-format';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import websocket from '@fastify/websocket';
@@ -9,23 +8,26 @@ import {
   validatorCompiler,
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
+import type { DestinationStream } from 'pino';
 import type { Config } from '../config.js';
 import { billingWebhookSecret } from '../projections/billing/simulated-billing.js';
 import { HoldExpiryScheduler } from '../projections/reactors/hold-expiry.js';
 import { openRuntime, type Runtime, type RuntimeOptions } from '../runtime.js';
+import { TicketCodes, ticketKeysFrom } from '../tickets/ticket-codes.js';
 import { resolveJwtSecret } from './auth/jwt-secret.js';
 import { TokenService } from './auth/token-service.js';
 import { backgroundServices } from './background-services.js';
 import { injectWebhook } from './inject-webhook.js';
 import { createNotifier } from './notifications/notifier.js';
 import { openNotificationSockets } from './notifications/socket-registry.js';
+import { loggingOptions } from './observability/logging.js';
 import { createMetrics } from './observability/metrics.js';
 import { projectionLags } from './observability/projection-lag.js';
 import { authentication } from './plugins/authentication.js';
 import { consistency } from './plugins/consistency.js';
 import { idempotency } from './plugins/idempotency.js';
 import { metricsPlugin } from './plugins/metrics-plugin.js';
-import { problemDetails } from './plugins/problem-details.js';
+import { clientErrorHandler, frameworkErrors, problemDetails } from './plugins/problem-details.js';
 import { protection } from './plugins/protection.js';
 import { requestIdFor } from './plugins/request-id.js';
 import { healthRoutes } from './routes/health-routes.js';
@@ -43,6 +45,27 @@ declare module 'fastify' {
 export interface BuildAppOptions extends RuntimeOptions {
   /** Use these stores instead of opening the ones the config names (closed by the caller). */
   readonly runtime?: Runtime;
+  /** Where log lines go (default: stdout); tests capture them. */
+  readonly logStream?: DestinationStream;
+}
+
+/**
+ * Slow clients cannot hold connections open: a request must arrive whole within
+ * REQUEST_TIMEOUT_MS (headers within HEADERS_TIMEOUT_MS), else a 408 problem and the connection
+ * closes. Node checks for overdue requests every `connectionsCheckingInterval` (30 s by default,
+ * far coarser than the timeouts), so it is tied to them.
+ */
+function connectionLimits(config: Config) {
+  const { REQUEST_TIMEOUT_MS, HEADERS_TIMEOUT_MS, KEEP_ALIVE_TIMEOUT_MS } = config;
+  return {
+    requestTimeout: REQUEST_TIMEOUT_MS,
+    keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS,
+    http: {
+      requestTimeout: REQUEST_TIMEOUT_MS,
+      headersTimeout: HEADERS_TIMEOUT_MS,
+      connectionsCheckingInterval: Math.max(50, Math.min(1_000, HEADERS_TIMEOUT_MS / 4)),
+    },
+  };
 }
 
 /** Builds the cowatch HTTP app (and, unless ROLE=serve, its projector); `server.ts` listens. */
@@ -56,15 +79,16 @@ export async function buildApp(
   metrics.measureProjectionLag(() => projectionLags(runtime));
   metrics.countOpenSockets(openNotificationSockets);
   const app = Fastify({
-    // Elastic Common Schema lines: they load into ELK as they are, each with its requestId.
-    logger: {
-      level: config.LOG_LEVEL,
-      ...ecsFormat({ convertReqRes: true, serviceName: 'cowatch' }),
-    },
+    // Elastic Common Schema lines, each with its request id; one line per completed request.
+    ...loggingOptions(config.LOG_LEVEL, options.logStream),
     genReqId: requestIdFor,
-    requestIdLogLabel: 'requestId',
     bodyLimit: 256 * 1024,
+    frameworkErrors,
+    clientErrorHandler,
+    ...connectionLimits(config),
   }).withTypeProvider<ZodTypeProvider>();
+  // Node has no option for it: connections past the cap are closed as they arrive.
+  app.server.maxConnections = config.MAX_CONNECTIONS;
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.addHook('onRequest', async (request, reply) => {
@@ -104,7 +128,8 @@ export async function buildApp(
     deliver: injectWebhook(app),
   };
   app.decorate('runtime', runtime);
-  const deps = { runtime, tokens, notifier, billing };
+  const tickets = new TicketCodes(ticketKeysFrom(config.TICKET_KEYS, jwtSecret));
+  const deps = { runtime, tokens, notifier, billing, tickets };
   // A projecting-only process (ROLE=project) answers health checks and metrics, nothing else.
   await app.register(config.ROLE === 'project' ? healthRoutes : apiRoutes, deps);
 

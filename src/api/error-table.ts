@@ -4,6 +4,11 @@ import type { DomainErrorCode } from '../domain/errors.js';
 export type ApiErrorCode =
   | 'validation_failed'
   | 'invalid_body'
+  | 'malformed_request'
+  | 'request_timeout'
+  | 'uri_too_long'
+  | 'headers_too_large'
+  | 'upgrade_required'
   | 'unsupported_media_type'
   | 'payload_too_large'
   | 'route_not_found'
@@ -36,6 +41,7 @@ interface ErrorEntry {
 export const errorTable: Readonly<Record<ErrorCode, ErrorEntry>> = {
   validation_failed: { status: 400, title: 'The request is not valid' },
   invalid_body: { status: 400, title: 'The request body could not be read' },
+  malformed_request: { status: 400, title: 'The request could not be read' },
   invalid_cursor: { status: 400, title: 'The cursor is not valid' },
   invalid_position: { status: 400, title: 'The position is not valid' },
   invalid_signature: { status: 400, title: 'The webhook signature is not valid' },
@@ -50,6 +56,7 @@ export const errorTable: Readonly<Record<ErrorCode, ErrorEntry>> = {
   screening_not_found: { status: 404, title: 'Screening not found' },
   booking_not_found: { status: 404, title: 'Booking not found' },
   payment_not_found: { status: 404, title: 'Payment not found' },
+  ticket_not_found: { status: 404, title: 'No such ticket for this screening' },
   method_not_allowed: { status: 405, title: 'Method not allowed' },
   email_taken: { status: 409, title: 'The email is already registered' },
   place_already_exists: { status: 409, title: 'The place already exists' },
@@ -63,12 +70,16 @@ export const errorTable: Readonly<Record<ErrorCode, ErrorEntry>> = {
   booking_not_cancellable: { status: 409, title: 'The booking cannot be cancelled' },
   hold_not_expired: { status: 409, title: 'The hold has not expired yet' },
   payment_not_open: { status: 409, title: 'The payment has already been decided' },
+  booking_not_confirmed: { status: 409, title: 'The booking is not confirmed' },
+  already_checked_in: { status: 409, title: 'The ticket has already been checked in' },
   idempotency_key_in_flight: {
     status: 409,
     title: 'A request with this idempotency key is still running',
   },
+  request_timeout: { status: 408, title: 'The request took too long to arrive' },
   version_mismatch: { status: 412, title: 'The resource has changed' },
   payload_too_large: { status: 413, title: 'The request body is too large' },
+  uri_too_long: { status: 414, title: 'The request URI is too long' },
   unsupported_media_type: { status: 415, title: 'Unsupported media type' },
   starts_in_past: { status: 422, title: 'The screening would start in the past' },
   invalid_seat: { status: 422, title: 'Invalid seat' },
@@ -77,7 +88,9 @@ export const errorTable: Readonly<Record<ErrorCode, ErrorEntry>> = {
     status: 422,
     title: 'The idempotency key was used for another request',
   },
+  upgrade_required: { status: 426, title: 'This endpoint is a WebSocket' },
   rate_limited: { status: 429, title: 'Too many requests' },
+  headers_too_large: { status: 431, title: 'The request headers are too large' },
   internal_error: { status: 500, title: 'Internal server error' },
   concurrency_conflict: { status: 503, title: 'Too much contention, try again' },
   projection_lagging: { status: 503, title: 'The read models are behind' },

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ApiError } from './api-error.js';
+import { plainString } from './schemas/text.js';
 
 /** `limit` and `cursor` of every list query. */
 export const pageQuery = {
@@ -17,21 +18,48 @@ export function encodeCursor(key: Record<string, string>): string {
   return Buffer.from(JSON.stringify(key)).toString('base64url');
 }
 
-/** Decodes a cursor made by {@link encodeCursor} for the given keys, or a 400 invalid_cursor. */
+// The keyset columns a cursor may name, as this server writes them. A cursor is client input:
+// a forged one (a year -5000, a NUL, not a uuid) must be a 400, never a failed cast in SQL.
+const EARLIEST = Date.UTC(1900, 0, 1);
+const LATEST = Date.UTC(9999, 11, 31);
+
+/** Cursor field: an ISO-8601 instant (years 1900–9999), decoded to a Date. */
+export const cursorTime = z.iso
+  .datetime({ offset: true })
+  .transform((value) => new Date(value))
+  .refine((date) => date.getTime() >= EARLIEST && date.getTime() <= LATEST, 'out of range');
+
+/** Cursor field: a uuid. */
+export const cursorId = z.uuid();
+
+/** Cursor field: a text key (e.g. a title), obeying the text rule. */
+export const cursorText = plainString().max(1000);
+
+const refused = () => new ApiError('invalid_cursor', 'the cursor is not one this server issued');
+
+/**
+ * Decodes a cursor made by {@link encodeCursor}: with a zod object of its keys (`cursorTime`,
+ * `cursorId`, `cursorText`) to the typed keys, or with a list of key names to plain strings
+ * (each obeying the text rule). Anything else is a 400 invalid_cursor.
+ */
+export function decodeCursor<S extends z.ZodType>(cursor: string, schema: S): z.output<S>;
 export function decodeCursor<K extends string>(
   cursor: string,
   keys: readonly K[],
-): Record<K, string> {
+): Record<K, string>;
+export function decodeCursor(cursor: string, shape: z.ZodType | readonly string[]): unknown {
+  const schema = Array.isArray(shape)
+    ? z.object(Object.fromEntries(shape.map((key) => [key, cursorText])))
+    : (shape as z.ZodType);
+  let value: unknown;
   try {
-    const value: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (typeof value === 'object' && value !== null) {
-      const record = value as Record<string, unknown>;
-      if (keys.every((k) => typeof record[k] === 'string')) return record as Record<K, string>;
-    }
+    value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
   } catch {
-    // Falls through to the refusal below.
+    throw refused();
   }
-  throw new ApiError('invalid_cursor', 'the cursor is not one this server issued');
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) throw refused();
+  return parsed.data;
 }
 
 /** Splits `limit + 1` fetched rows into a page and the cursor of the next one. */

@@ -14,6 +14,8 @@ const lineSchema = z.object({
     userId: z.string().optional(),
     schemaVersion: z.number(),
   }),
+  // Optional: lines written by hand may leave it out; the store then records the import time.
+  createdAt: z.iso.datetime({ offset: true }).optional(),
 });
 
 /** One line of an export, ready to append. */
@@ -35,6 +37,10 @@ export function parseEventLine(text: string, lineNo: number): EventLine {
     const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
     throw new CliError(`line ${lineNo}: not an exported event (${problems.join('; ')})`);
   }
-  const { revision, ...event } = parsed.data;
-  return { ...event, revision: BigInt(revision) };
+  const { revision, createdAt, ...event } = parsed.data;
+  return {
+    ...event,
+    revision: BigInt(revision),
+    ...(createdAt === undefined ? {} : { createdAt: new Date(createdAt) }),
+  };
 }

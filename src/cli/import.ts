@@ -45,7 +45,7 @@ async function appendBatch(store: EventStore, batch: Batch): Promise<void> {
   }
 }
 
-/** Reads NDJSON events and appends them per stream, in order, keeping ids and metadata. */
+/** Reads NDJSON events and appends them per stream, in order, keeping ids, metadata and times. */
 async function importLines(store: EventStore, input: NodeJS.ReadableStream) {
   const last = new Map<string, bigint>();
   let batch: Batch | undefined;
@@ -62,15 +62,16 @@ async function importLines(store: EventStore, input: NodeJS.ReadableStream) {
       );
     }
     last.set(line.streamId, line.revision);
-    const { id, type, data, metadata } = line;
+    const { id, type, data, metadata, createdAt } = line;
+    const event = { id, type, data, metadata, ...(createdAt ? { createdAt } : {}) };
     if (batch?.streamId === line.streamId && batch.events.length < MAX_BATCH) {
-      batch.events.push({ id, type, data, metadata });
+      batch.events.push(event);
     } else {
       if (batch) await appendBatch(store, batch);
       batch = {
         streamId: line.streamId,
         first: line.revision,
-        events: [{ id, type, data, metadata }],
+        events: [event],
       };
     }
     count += 1;

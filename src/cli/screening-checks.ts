@@ -46,6 +46,8 @@ export function checkScreeningEvent(state: ScreeningState, event: ScreeningEvent
       return state.bookings.has(event.data.bookingId)
         ? []
         : [problem('unknown_booking', `${event.type} for unknown booking ${event.data.bookingId}`)];
+    case 'TicketCheckedIn':
+      return checkCheckIn(state, event.data.bookingId);
     default: {
       const _: never = event;
       return [];
@@ -112,4 +114,18 @@ function checkHold(state: ScheduledScreening, data: SeatsHeld): Problem[] {
     );
   }
   return problems;
+}
+
+/** A ticket is admitted only for a confirmed booking, and only once. */
+function checkCheckIn(state: ScheduledScreening, bookingId: string): Problem[] {
+  const booking = state.bookings.get(bookingId);
+  if (!booking)
+    return [problem('unknown_booking', `TicketCheckedIn for unknown booking ${bookingId}`)];
+  if (booking.status !== 'CONFIRMED') {
+    return [problem('illegal_transition', `checked in a ${booking.status} booking ${bookingId}`)];
+  }
+  if (booking.checkedInAt !== null) {
+    return [problem('illegal_transition', `booking ${bookingId} checked in twice`)];
+  }
+  return [];
 }

@@ -71,6 +71,10 @@ function summarizeScreening(event: RecordedEvent): string {
     }
     case 'LatePaymentRejected':
       return `rejected late payment ${shortId(event.data.paymentId)} for booking ${shortId(event.data.bookingId)}`;
+    case 'TicketCheckedIn': {
+      const { bookingId, userId, checkedInAt } = event.data;
+      return `checked in user ${shortId(userId)} (booking ${shortId(bookingId)}) at ${checkedInAt}`;
+    }
     default: {
       const _: never = event;
       return '';

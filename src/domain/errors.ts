@@ -18,7 +18,10 @@ export type DomainErrorCode =
   | 'too_many_seats'
   | 'booking_not_found'
   | 'booking_not_cancellable'
-  | 'hold_not_expired';
+  | 'hold_not_expired'
+  | 'ticket_not_found'
+  | 'booking_not_confirmed'
+  | 'already_checked_in';
 
 /** An expected refusal of a command: carries a stable code, never a stack-trace worthy bug. */
 export class DomainError extends Error {

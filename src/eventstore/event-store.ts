@@ -17,6 +17,11 @@ export interface NewEvent {
   readonly type: string;
   readonly data: Record<string, unknown>;
   readonly metadata: EventMetadata;
+  /**
+   * When the event happened, for an import that moves a log between stores: it keeps the
+   * original time. Left out (everything else), the store records the time of the append.
+   */
+  readonly createdAt?: Date;
 }
 
 /** An event as stored: with its stream, revision and global position. */

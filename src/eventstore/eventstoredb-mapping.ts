@@ -82,9 +82,16 @@ export function toEventData(event: NewEvent): EventData {
     id: event.id,
     type: event.type,
     data: event.data,
-    metadata: toStoredMetadata(event.metadata),
+    metadata: {
+      ...toStoredMetadata(event.metadata),
+      // EventStoreDB sets `created` itself: an imported event's original time rides along here.
+      ...(event.createdAt === undefined ? {} : { [CREATED_AT]: event.createdAt.toISOString() }),
+    },
   });
 }
+
+/** The metadata key that carries an imported event's original time. */
+const CREATED_AT = '$createdAt';
 
 /** Metadata as stored: ours, plus `$correlationId`/`$causationId` so the ESDB UI links events. */
 export function toStoredMetadata(metadata: EventMetadata): Record<string, unknown> {
@@ -97,7 +104,12 @@ export function toStoredMetadata(metadata: EventMetadata): Record<string, unknow
 
 /** Reads our metadata back, preferring our keys and falling back to the `$` conventions. */
 export function fromStoredMetadata(stored: unknown): EventMetadata {
-  const { $correlationId, $causationId, ...rest } = isRecord(stored) ? stored : {};
+  const {
+    $correlationId,
+    $causationId,
+    [CREATED_AT]: _createdAt,
+    ...rest
+  } = isRecord(stored) ? stored : {};
   const causationId = asString(rest.causationId) ?? asString($causationId);
   return {
     ...rest,
@@ -124,7 +136,7 @@ export function toRecordedEvent(event: EsdbRecordedEvent): RecordedEvent | undef
     streamId: event.streamId,
     revision: event.revision,
     position: knownPosition(event),
-    createdAt: event.created,
+    createdAt: originalTime(event.metadata) ?? event.created,
   };
 }
 
@@ -136,6 +148,13 @@ export function knownPosition(event: EsdbRecordedEvent): string {
     );
   }
   return formatPosition(event.position);
+}
+
+/** The time an imported event carries in its metadata, if any. */
+function originalTime(stored: unknown): Date | undefined {
+  const value = isRecord(stored) ? asString(stored[CREATED_AT]) : undefined;
+  const date = value === undefined ? undefined : new Date(value);
+  return date === undefined || Number.isNaN(date.getTime()) ? undefined : date;
 }
 
 function pad(value: bigint): string {

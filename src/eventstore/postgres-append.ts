@@ -31,11 +31,12 @@ function appendStatement(expected: ExpectedRevision): string {
   const a = typeof expected === 'bigint' ? 4 : 3;
   return `WITH claim AS (${claim}),
   appended AS (
-    INSERT INTO events (stream_id, revision, event_id, type, data, metadata)
+    INSERT INTO events (stream_id, revision, event_id, type, data, metadata, created_at)
     SELECT $1, claim.revision::bigint - $2::bigint + e.ord, e.id::uuid, e.type, e.data::jsonb,
-      e.metadata::jsonb
-    FROM claim, unnest($${a}::text[], $${a + 1}::text[], $${a + 2}::text[], $${a + 3}::text[])
-      WITH ORDINALITY AS e(id, type, data, metadata, ord)
+      e.metadata::jsonb, coalesce(e.created_at::timestamptz, now())
+    FROM claim, unnest($${a}::text[], $${a + 1}::text[], $${a + 2}::text[], $${a + 3}::text[],
+      $${a + 4}::text[])
+      WITH ORDINALITY AS e(id, type, data, metadata, created_at, ord)
     ORDER BY e.ord
     RETURNING revision, tx_id, global_position
   ),
@@ -79,6 +80,7 @@ async function insertEvents(
     events.map((event) => event.type),
     events.map((event) => JSON.stringify(event.data)),
     events.map((event) => JSON.stringify(event.metadata)),
+    events.map((event) => event.createdAt?.toISOString() ?? null),
   ]);
   const last = rows[0];
   if (last === undefined) return undefined;

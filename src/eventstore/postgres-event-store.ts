@@ -95,8 +95,9 @@ export class PostgresEventStore implements EventStore {
 
   async headPosition(): Promise<string | undefined> {
     const { rows } = await this.#client.query<{ tx_id: string; global_position: string }>(
-      `SELECT tx_id::text AS tx_id, global_position::text AS global_position FROM events
-      ORDER BY tx_id DESC, global_position DESC LIMIT 1`,
+      // Qualified: a bare `tx_id` in ORDER BY is the text alias, which sorts "99" above "100".
+      `SELECT e.tx_id::text AS tx_id, e.global_position::text AS global_position FROM events e
+      ORDER BY e.tx_id DESC, e.global_position DESC LIMIT 1`,
     );
     const row = rows[0];
     return row === undefined ? undefined : formatPosition(row.tx_id, row.global_position);

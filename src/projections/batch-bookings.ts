@@ -75,6 +75,7 @@ export class BatchBookings {
       case 'ScreeningCancelled':
       case 'LatePaymentRejected':
       case 'PaymentRefunded':
+      case 'TicketCheckedIn':
         return;
       default: {
         const _: never = event;

@@ -40,6 +40,7 @@ export const bookingsProjection: Projection = {
       case 'ScreeningCancelled':
       case 'LatePaymentRejected':
       case 'PaymentRefunded':
+      case 'TicketCheckedIn':
         // Cancelling a screening appends one BookingCancelled per live booking; refunds
         // belong to billing and the notifications inbox.
         return;

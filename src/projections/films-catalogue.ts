@@ -1,23 +1,19 @@
+import { z } from 'zod';
 import catalogue from '../films/catalogue.json' with { type: 'json' };
+import { filmRecordSchema } from '../films/film-record.js';
+import { writeFilms } from '../films/film-writer.js';
 import type { Db } from './db/database.js';
 
-/** Fills the `films` table from the bundled catalogue when it is empty. */
-export async function loadFilmCatalogue(db: Db): Promise<void> {
-  const any = await db.selectFrom('films').select('id').limit(1).executeTakeFirst();
-  if (any !== undefined) return;
-  await db
-    .insertInto('films')
-    .values(
-      catalogue.map((film) => ({
-        id: film.id,
-        title: film.title,
-        year: film.year,
-        genres: film.genres,
-        duration_minutes: film.durationMinutes,
-        description: film.description,
-      })),
-    )
-    // Two processes starting at once may both find the table empty.
-    .onConflict((oc) => oc.column('id').doNothing())
-    .execute();
+/**
+ * Writes the bundled catalogue into `films` at every start: new films are added and films whose
+ * facts changed in a new release are updated; unchanged rows are not touched, so two processes
+ * starting at once do no harm.
+ */
+export async function loadFilmCatalogue(db: Db, now = new Date()): Promise<void> {
+  const films = z.array(filmRecordSchema).parse(catalogue);
+  await writeFilms(
+    db,
+    films.map((film) => ({ ...film, source: 'catalogue' as const, sourceId: null })),
+    now,
+  );
 }

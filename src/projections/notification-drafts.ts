@@ -65,6 +65,7 @@ export function draftsFor(event: ScreeningEvent, view: DraftView): Draft[] {
     case 'ScreeningScheduled':
     case 'PaymentRequested':
     case 'LatePaymentRejected':
+    case 'TicketCheckedIn':
       return [];
     default: {
       const _: never = event;

@@ -60,6 +60,7 @@ async function viewFromDb(tx: Tx, event: ScreeningEvent): Promise<DraftView> {
     case 'ScreeningScheduled':
     case 'PaymentRequested':
     case 'LatePaymentRejected':
+    case 'TicketCheckedIn':
       return none;
     default: {
       const _: never = event;

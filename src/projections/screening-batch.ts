@@ -87,6 +87,7 @@ export class ScreeningBatch {
       case 'LatePaymentRejected':
       case 'PaymentRequested':
       case 'PaymentRefunded':
+      case 'TicketCheckedIn':
         this.#updateScreening(id, version, 0);
         return;
       default: {

@@ -38,6 +38,7 @@ export const screeningsProjection: Projection = {
       case 'LatePaymentRejected':
       case 'PaymentRequested':
       case 'PaymentRefunded':
+      case 'TicketCheckedIn':
         await update(tx, event.data.screeningId, version, 0);
         return;
       default: {

@@ -45,6 +45,7 @@ export const seatClaimsProjection: Projection = {
       case 'LatePaymentRejected':
       case 'PaymentRequested':
       case 'PaymentRefunded':
+      case 'TicketCheckedIn':
         return;
       default: {
         const _: never = event;

@@ -5,6 +5,7 @@ import {
   expireBooking,
   holdSeats,
 } from '../../src/commands/booking-commands.js';
+import { checkInTicket } from '../../src/commands/check-in-commands.js';
 import type { CommandContext } from '../../src/commands/command-context.js';
 import { createPlace, deletePlace } from '../../src/commands/place-commands.js';
 import { scheduleScreening } from '../../src/commands/schedule-screening.js';
@@ -104,6 +105,11 @@ export async function fillStore(ctx: CommandContext, clock: Clock): Promise<Fill
     ctx,
     { screeningId: assigned, bookingId: confirmed, paymentId: randomUUID() },
     { metadata: meta() },
+  );
+  await checkInTicket(
+    ctx,
+    { screeningId: assigned, bookingId: confirmed, hostId },
+    { metadata: meta(hostId) },
   );
   const expired = await hold(assigned, bob, [[1, 3]], null);
   const cancelled = await hold(assigned, ann, [[2, 1]], null);

@@ -48,6 +48,13 @@ describe.each(backends)('history and state on $name', (backend) => {
     );
     expect(out).toMatch(/held A1, A2 for booking [0-9a-f]{8}…/);
     expect(out).toMatch(/confirmed booking [0-9a-f]{8}… \(payment [0-9a-f]{8}…\)/);
+    // Who came in, when: the booking's owner and the time the host admitted them.
+    const checkIn = events.find((e) => e.type === 'TicketCheckedIn');
+    const { userId, bookingId, checkedInAt } = (checkIn?.data ?? {}) as Record<string, string>;
+    expect(checkedInAt).toBeDefined();
+    expect(out).toContain(
+      `checked in user ${userId?.slice(0, 8)}… (booking ${bookingId?.slice(0, 8)}…) at ${checkedInAt}`,
+    );
   });
 
   it('an unknown stream is a clear error with exit code 2 and no stack trace', async () => {

@@ -86,6 +86,46 @@ describe('operations: metrics, health, security headers', () => {
 });
 
 const redisUrl = process.env.REDIS_URL;
+
+describe('readiness with REDIS_URL set', () => {
+  it('is degraded, not down, while only Redis is unreachable, and says which part', async () => {
+    // Port 1 on loopback: nothing listens there, so every connection is refused.
+    const test = await startTestApp({ REDIS_URL: 'redis://127.0.0.1:1' });
+    try {
+      const ready = await test.app.inject({ method: 'GET', url: '/health/ready' });
+      expect(ready.statusCode).toBe(200);
+      const body = ready.json();
+      expect(body).toMatchObject({
+        status: 'degraded',
+        checks: { readModels: 'ok', eventStore: 'ok' },
+        detail: expect.stringContaining('notification fan-out (Redis)'),
+      });
+      expect(body.checks.notificationFanOut).not.toBe('ok');
+      expect(body.checks.notificationFanOut).toEqual(expect.any(String));
+    } finally {
+      await test.close();
+    }
+  }, 120_000);
+
+  it.skipIf(!redisUrl)(
+    'is ok when Redis answers',
+    async () => {
+      const test = await startTestApp({ REDIS_URL: redisUrl ?? '' });
+      try {
+        const ready = await test.app.inject({ method: 'GET', url: '/health/ready' });
+        expect(ready.statusCode).toBe(200);
+        expect(ready.json()).toEqual({
+          status: 'ok',
+          checks: { readModels: 'ok', eventStore: 'ok', notificationFanOut: 'ok' },
+        });
+      } finally {
+        await test.close();
+      }
+    },
+    120_000,
+  );
+});
+
 const stores: { name: string; env: Record<string, string> }[] = [
   { name: 'in memory', env: {} },
   ...(redisUrl ? [{ name: 'in Redis', env: { REDIS_URL: redisUrl } }] : []),

@@ -80,10 +80,11 @@ async function hold(user: TestUser, screeningId: string) {
   return { booking, paymentId: booking.payment?.paymentId ?? '', position: at(response) };
 }
 
-function checkout(paymentId: string, outcome: 'succeeded' | 'failed') {
+function checkout(paymentId: string, outcome: 'succeeded' | 'failed', payer: TestUser | null) {
   return app.inject({
     method: 'POST',
     url: `/api/billing/checkout/${paymentId}`,
+    headers: payer?.auth ?? {},
     payload: { outcome },
   });
 }
@@ -155,24 +156,44 @@ describe('simulated checkout', () => {
     const user = await registerUser(app);
     const { booking, paymentId } = await hold(user, await screening(await registerUser(app)));
     expect(await paymentStatus(paymentId)).toBe('open');
-    const paid = await checkout(paymentId, 'succeeded');
+    const paid = await checkout(paymentId, 'succeeded', user);
     expect(paid.statusCode).toBe(200);
     expect(paid.json()).toEqual({ paymentId, status: 'succeeded' });
     expect(await statusOf(user, booking.id, at(paid))).toBe('CONFIRMED');
     expect(await paymentStatus(paymentId)).toBe('succeeded');
-    const again = await checkout(paymentId, 'failed');
+    const again = await checkout(paymentId, 'failed', user);
     expect(again.statusCode).toBe(409);
     expect(problemOf(again).code).toBe('payment_not_open');
-    const unknown = await checkout(`sim_pi_${v7()}`, 'succeeded');
+    const unknown = await checkout(`sim_pi_${v7()}`, 'succeeded', user);
     expect(unknown.statusCode).toBe(404);
     expect(problemOf(unknown).code).toBe('payment_not_found');
+  });
+
+  it("lets only the booking's owner pay: 401 without a token, 404 for anyone else", async () => {
+    const user = await registerUser(app);
+    const { booking, paymentId } = await hold(user, await screening(await registerUser(app)));
+    const anonymous = await checkout(paymentId, 'succeeded', null);
+    expect(anonymous.statusCode).toBe(401);
+    expect(problemOf(anonymous).code).toBe('unauthorized');
+    const stranger = await registerUser(app);
+    for (const outcome of ['succeeded', 'failed'] as const) {
+      const refused = await checkout(paymentId, outcome, stranger);
+      expect(refused.statusCode).toBe(404);
+      expect(problemOf(refused).code).toBe('payment_not_found');
+    }
+    expect(await paymentStatus(paymentId)).toBe('open');
+    const head = (await t.runtime.store.headPosition()) ?? '';
+    expect(await statusOf(user, booking.id, head)).toBe('PENDING');
+    const paid = await checkout(paymentId, 'succeeded', user);
+    expect(paid.statusCode).toBe(200);
+    expect(await statusOf(user, booking.id, at(paid))).toBe('CONFIRMED');
   });
 
   it('cancels the hold and frees the seat when the payment fails', async () => {
     const user = await registerUser(app);
     const screeningId = await screening(await registerUser(app));
     const { booking, paymentId } = await hold(user, screeningId);
-    const failed = await checkout(paymentId, 'failed');
+    const failed = await checkout(paymentId, 'failed', user);
     expect(failed.statusCode).toBe(200);
     expect(failed.json()).toEqual({ paymentId, status: 'failed' });
     expect(await statusOf(user, booking.id, at(failed))).toBe('CANCELLED');
@@ -204,6 +225,25 @@ describe('POST /api/webhooks/billing', () => {
     expect(second.json()).toEqual({ received: true, duplicate: true });
     expect(second.headers['x-position']).toBeUndefined();
     expect(await statusOf(user, booking.id, at(first))).toBe('CONFIRMED');
+    const confirmed = (await streamEvents(booking.screeningId)).filter(
+      (e) => e.type === 'BookingConfirmed',
+    );
+    expect(confirmed).toHaveLength(1);
+  });
+
+  it('answers exactly one of concurrent duplicate deliveries as the first', async () => {
+    const user = await registerUser(app);
+    const { booking, paymentId } = await hold(user, await screening(await registerUser(app)));
+    const payload = paymentEvent('payment_intent.succeeded', paymentId, booking);
+    const deliveries = await Promise.all(
+      Array.from({ length: 8 }, () =>
+        webhook(payload, Stripe.webhooks.generateTestHeaderString({ payload, secret })),
+      ),
+    );
+    expect(deliveries.map((response) => response.statusCode)).toEqual(Array(8).fill(200));
+    const answers = deliveries.map((response) => response.json<{ duplicate?: true }>());
+    expect(answers.filter((answer) => answer.duplicate === undefined)).toHaveLength(1);
+    expect(answers.filter((answer) => answer.duplicate === true)).toHaveLength(7);
     const confirmed = (await streamEvents(booking.screeningId)).filter(
       (e) => e.type === 'BookingConfirmed',
     );
@@ -247,7 +287,7 @@ describe('refunds', () => {
   async function paidBooking(host: TestUser, user: TestUser) {
     const screeningId = await screening(host);
     const { booking, paymentId } = await hold(user, screeningId);
-    const paid = await checkout(paymentId, 'succeeded');
+    const paid = await checkout(paymentId, 'succeeded', user);
     expect(await statusOf(user, booking.id, at(paid))).toBe('CONFIRMED');
     return { booking, paymentId, screeningId };
   }
@@ -297,7 +337,7 @@ describe('refunds', () => {
     t.clock.set(new Date(Date.parse(booking.expiresAt) + 1_000));
     const metadata = { correlationId: `test-${v7()}` };
     await expireBooking(t.runtime.commands, { screeningId, bookingId: booking.id }, { metadata });
-    const paid = await checkout(paymentId, 'succeeded');
+    const paid = await checkout(paymentId, 'succeeded', user);
     expect(paid.statusCode).toBe(200);
     expect(await statusOf(user, booking.id, at(paid))).toBe('EXPIRED');
     const types = (await streamEvents(screeningId)).map((e) => e.type);

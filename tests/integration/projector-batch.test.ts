@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { PGlite } from '@electric-sql/pglite';
 import { describe, expect, it } from 'vitest';
 import { requestPayment } from '../../src/commands/billing-commands.js';
 import {
@@ -18,6 +17,7 @@ import catalogue from '../../src/films/catalogue.json' with { type: 'json' };
 import { readModelsOnPglite, readModelsOnPool } from '../../src/projections/db/connect.js';
 import type { Db } from '../../src/projections/db/database.js';
 import { migrateReadModels } from '../../src/projections/db/migrate.js';
+import { openPglite } from '../../src/projections/db/open-pglite.js';
 import { loadFilmCatalogue } from '../../src/projections/films-catalogue.js';
 import { readModelProjections } from '../../src/projections/read-models.js';
 import { replayInto } from '../../src/projections/replay-into.js';
@@ -173,7 +173,7 @@ const backends = [
     name: 'PGlite',
     skip: false,
     async open() {
-      const pglite = await PGlite.create();
+      const pglite = await openPglite();
       const store = await PostgresEventStore.fromPglite(pglite);
       return { store, db: readModelsOnPglite(pglite), drop: () => pglite.close() };
     },

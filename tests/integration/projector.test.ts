@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { PGlite } from '@electric-sql/pglite';
 import { describe, expect, it } from 'vitest';
 import {
   cancelBooking,
@@ -17,6 +16,7 @@ import catalogue from '../../src/films/catalogue.json' with { type: 'json' };
 import { readModelsOnPglite, readModelsOnPool } from '../../src/projections/db/connect.js';
 import type { Db, Tx } from '../../src/projections/db/database.js';
 import { migrateReadModels } from '../../src/projections/db/migrate.js';
+import { openPglite } from '../../src/projections/db/open-pglite.js';
 import { loadFilmCatalogue } from '../../src/projections/films-catalogue.js';
 import type { Projection } from '../../src/projections/projection.js';
 import { Projector, readCheckpoint, waitForPosition } from '../../src/projections/projector.js';
@@ -33,7 +33,7 @@ interface Env {
 }
 
 async function onPglite(): Promise<Env> {
-  const pglite = await PGlite.create();
+  const pglite = await openPglite();
   const store = await PostgresEventStore.fromPglite(pglite);
   return prepare(store, readModelsOnPglite(pglite), () => pglite.close());
 }

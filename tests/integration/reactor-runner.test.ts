@@ -1,4 +1,3 @@
-import { PGlite } from '@electric-sql/pglite';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { EventStore, RecordedEvent } from '../../src/eventstore/event-store.js';
 import { PostgresEventStore } from '../../src/eventstore/postgres-event-store.js';
@@ -10,6 +9,7 @@ import { readCheckpoint, waitForPosition } from '../../src/projections/checkpoin
 import { readModelsOnPglite, readModelsOnPool } from '../../src/projections/db/connect.js';
 import type { Db } from '../../src/projections/db/database.js';
 import { migrateReadModels } from '../../src/projections/db/migrate.js';
+import { openPglite } from '../../src/projections/db/open-pglite.js';
 import {
   type ReactorLogger,
   ReactorRunner,
@@ -36,7 +36,7 @@ async function openEnv(): Promise<Env> {
     };
     return { store, db, close };
   }
-  const pglite = await PGlite.create();
+  const pglite = await openPglite();
   const store = await PostgresEventStore.fromPglite(pglite);
   const db = readModelsOnPglite(pglite);
   await migrateReadModels(db);

@@ -166,6 +166,14 @@ describe('EventStoreDB recorded events', () => {
     });
   });
 
+  it("keeps an imported event's original time, which the server cannot take", () => {
+    const createdAt = new Date('2001-02-03T04:05:06.789Z');
+    const stored = toEventData({ id: 'x', type: 'PlaceCreated', data: {}, metadata, createdAt });
+    const back = toRecordedEvent(clientEvent({ metadata: stored.metadata }));
+    expect(back?.createdAt).toEqual(createdAt);
+    expect(back?.metadata).toStrictEqual(metadata);
+  });
+
   it.each([
     ['a system event type', { type: '$metadata' }],
     ['a link event', { type: '$>', isJson: false, data: new Uint8Array([48]) }],

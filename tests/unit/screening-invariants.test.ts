@@ -214,6 +214,12 @@ function replayBookings(events: readonly ScreeningEvent[]): Map<string, ModelBoo
       case 'PaymentRefunded':
         // Payment bookkeeping: no change of status or seats.
         break;
+      case 'TicketCheckedIn': {
+        const booking = bookings.get(event.data.bookingId);
+        if (booking?.status !== 'CONFIRMED')
+          throw new Error(`checked in a booking that is not confirmed ${event.data.bookingId}`);
+        break;
+      }
       case 'LatePaymentRejected': {
         const booking = bookings.get(event.data.bookingId);
         if (!booking || booking.status === 'PENDING')

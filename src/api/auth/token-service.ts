@@ -1,6 +1,8 @@
 import { createSecretKey, type KeyObject } from 'node:crypto';
 import { errors, jwtVerify, SignJWT } from 'jose';
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 /** Issues and verifies the HS256 access tokens of register/login. */
 export class TokenService {
   // A KeyObject, not raw bytes: jose would import raw bytes into WebCrypto on every call,
@@ -32,7 +34,8 @@ export class TokenService {
         issuer: 'cowatch',
         algorithms: ['HS256'],
       });
-      return payload.sub;
+      // The subject becomes a user id in uuid columns: any other subject proves no one.
+      return typeof payload.sub === 'string' && UUID.test(payload.sub) ? payload.sub : undefined;
     } catch (error) {
       if (error instanceof errors.JOSEError) return undefined;
       throw error;

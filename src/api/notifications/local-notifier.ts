@@ -21,6 +21,10 @@ export class LocalNotifier implements Notifier {
 
   async start(): Promise<void> {}
 
+  async check(): Promise<undefined> {
+    return undefined;
+  }
+
   async close(): Promise<void> {
     this.#handlers.clear();
   }

@@ -20,6 +20,11 @@ export interface Notifier extends NotificationPublisher {
   subscribe(handler: NotifierHandler): () => void;
   /** Connects; resolves once subscribed, or at the first failure (it keeps retrying). */
   start(): Promise<void>;
+  /**
+   * For readiness: 'ok', or why live delivery is affected now; undefined when there is nothing
+   * outside this process to check (in-process fan-out).
+   */
+  check(): Promise<string | undefined>;
   close(): Promise<void>;
 }
 

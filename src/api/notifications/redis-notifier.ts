@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { FastifyBaseLogger } from 'fastify';
 import { Redis } from 'ioredis';
 import { z } from 'zod';
@@ -20,6 +21,8 @@ const messageSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('notifications'), notifications: z.array(notificationSchema) }),
   z.object({ kind: z.literal('gap') }),
 ]);
+
+const CHECK_TIMEOUT_MS = 1_000;
 
 const retryStrategy = (attempt: number): number => Math.min(attempt * 100, 2_000);
 
@@ -76,7 +79,8 @@ export class RedisNotifier implements Notifier {
   }
 
   async start(): Promise<void> {
-    this.#pub.connect().catch(() => undefined);
+    // Awaited too: publishing (and the readiness check) right after start must find it connected.
+    const publisher = this.#pub.connect().catch(() => undefined);
     const subscribed = this.#sub.subscribe(NOTIFICATIONS_CHANNEL).then(() => {
       this.#subscribed = true;
     });
@@ -85,7 +89,24 @@ export class RedisNotifier implements Notifier {
       () => subscribed,
       () => undefined,
     );
-    await Promise.race([subscribed, failed]).catch(() => undefined);
+    await Promise.all([publisher, Promise.race([subscribed, failed]).catch(() => undefined)]);
+  }
+
+  async check(): Promise<string> {
+    // Both connections matter: publishing reaches other nodes, subscribing reaches our sockets.
+    if (this.#down.size > 0) return `Redis unreachable (${[...this.#down].join(', ')})`;
+    try {
+      // The publisher queues nothing offline: a ping fails at once while it is disconnected.
+      await Promise.race([
+        this.#pub.ping(),
+        sleep(CHECK_TIMEOUT_MS, undefined, { ref: false }).then(() => {
+          throw new Error(`Redis did not answer a ping within ${CHECK_TIMEOUT_MS} ms`);
+        }),
+      ]);
+      return 'ok';
+    } catch (error) {
+      return error instanceof Error ? error.message : String(error);
+    }
   }
 
   async close(): Promise<void> {

@@ -7,6 +7,8 @@ declare module 'fastify' {
   interface FastifyRequest {
     /** The caller's user id from a valid bearer token, if any. */
     userId: string | undefined;
+    /** A bearer token was sent but is invalid or expired (the request is anonymous). */
+    badToken: boolean;
   }
 }
 
@@ -25,20 +27,26 @@ export function bearerToken(request: FastifyRequest): string | undefined {
 export const authentication = fp(
   async (app: FastifyInstance, options: { tokens: TokenService }) => {
     app.decorateRequest('userId', undefined);
+    app.decorateRequest('badToken', false);
     app.addHook('onRequest', async (request) => {
       const token = bearerToken(request);
       if (token === undefined) return;
       const userId = await options.tokens.verify(token);
-      // A bad token is refused even on public routes: the client believes it is signed in.
-      if (!userId) throw new ApiError('unauthorized', 'the access token is invalid or expired');
-      request.userId = userId;
+      // A bad token makes the request anonymous: a public route answers it as it would anyone
+      // (the contract's 401 is for private routes), a private one refuses it in requireUser.
+      if (userId) request.userId = userId;
+      else request.badToken = true;
     });
   },
 );
 
 /** The caller's user id, or a 401 problem. */
 export function requireUser(request: FastifyRequest): string {
-  if (!request.userId)
-    throw new ApiError('unauthorized', 'sign in: this route needs a bearer token');
-  return request.userId;
+  if (request.userId) return request.userId;
+  throw new ApiError(
+    'unauthorized',
+    request.badToken
+      ? 'the access token is invalid or expired'
+      : 'sign in: this route needs a bearer token',
+  );
 }

@@ -1,9 +1,9 @@
+import { z } from 'zod';
 import type { Db, PlaceRow } from '../../projections/db/database.js';
-import { ApiError } from '../api-error.js';
-import { decodeCursor, toPage } from '../pagination.js';
+import { cursorId, cursorTime, decodeCursor, toPage } from '../pagination.js';
 import type { Place } from '../schemas/place.js';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const placeCursor = z.object({ createdAt: cursorTime, id: cursorId });
 
 function toPlace(row: PlaceRow): Place {
   return {
@@ -39,13 +39,9 @@ export async function listHostPlaces(
     .where('host_id', '=', hostId)
     .where('deleted_at', 'is', null);
   if (page.cursor !== undefined) {
-    const after = decodeCursor(page.cursor, ['createdAt', 'id']);
-    // A forged cursor must be a 400, not a failed uuid/timestamp cast in the database.
-    if (!UUID.test(after.id) || Number.isNaN(Date.parse(after.createdAt))) {
-      throw new ApiError('invalid_cursor', 'the cursor is not one this server issued');
-    }
+    const after = decodeCursor(page.cursor, placeCursor);
     query = query.where((eb) =>
-      eb(eb.refTuple('created_at', 'id'), '<', eb.tuple(new Date(after.createdAt), after.id)),
+      eb(eb.refTuple('created_at', 'id'), '<', eb.tuple(after.createdAt, after.id)),
     );
   }
   const rows = await query

@@ -1,10 +1,10 @@
+import { z } from 'zod';
 import type { Db, ScreeningRow } from '../../projections/db/database.js';
-import { ApiError } from '../api-error.js';
-import { decodeCursor, toPage } from '../pagination.js';
+import { cursorId, cursorTime, decodeCursor, toPage } from '../pagination.js';
 import type { Screening, SeatMap } from '../schemas/screening.js';
-import { toBooking } from './booking-queries.js';
+import { bookingCursor, toBooking } from './booking-queries.js';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const screeningCursor = z.object({ startsAt: cursorTime, id: cursorId });
 
 interface Page {
   readonly limit: number;
@@ -42,16 +42,6 @@ function toScreening(row: ScreeningRow): Screening {
   };
 }
 
-/** Decodes a `(time, id)` keyset cursor; a forged one is a 400, not a failed cast in SQL. */
-function afterKey<K extends string>(cursor: string, timeKey: K) {
-  const key = decodeCursor(cursor, [timeKey, 'id']);
-  const time = Date.parse(key[timeKey]);
-  if (!UUID.test(key.id) || Number.isNaN(time)) {
-    throw new ApiError('invalid_cursor', 'the cursor is not one this server issued');
-  }
-  return { time: new Date(time), id: key.id };
-}
-
 /** The screening with this id, whatever its status. */
 export async function findScreening(db: Db, id: string): Promise<Screening | undefined> {
   const row = await db.selectFrom('screenings').selectAll().where('id', '=', id).executeTakeFirst();
@@ -68,9 +58,9 @@ export async function searchScreenings(db: Db, search: ScreeningSearch) {
   if (search.from) query = query.where('starts_at', '>=', new Date(search.from));
   if (search.to) query = query.where('starts_at', '<', new Date(search.to));
   if (search.cursor !== undefined) {
-    const after = afterKey(search.cursor, 'startsAt');
+    const after = decodeCursor(search.cursor, screeningCursor);
     query = query.where((eb) =>
-      eb(eb.refTuple('starts_at', 'id'), '>', eb.tuple(after.time, after.id)),
+      eb(eb.refTuple('starts_at', 'id'), '>', eb.tuple(after.startsAt, after.id)),
     );
   }
   const rows = await query
@@ -116,9 +106,9 @@ export async function findSeatMap(db: Db, id: string): Promise<SeatMap | undefin
 export async function listScreeningBookings(db: Db, screeningId: string, page: Page) {
   let query = db.selectFrom('bookings').selectAll().where('screening_id', '=', screeningId);
   if (page.cursor !== undefined) {
-    const after = afterKey(page.cursor, 'createdAt');
+    const after = decodeCursor(page.cursor, bookingCursor);
     query = query.where((eb) =>
-      eb(eb.refTuple('created_at', 'id'), '>', eb.tuple(after.time, after.id)),
+      eb(eb.refTuple('created_at', 'id'), '>', eb.tuple(after.createdAt, after.id)),
     );
   }
   const rows = await query

@@ -1,10 +1,12 @@
 import { z } from 'zod';
 import { completeSimulatedCheckout } from '../../projections/billing/simulated-checkout.js';
+import { requireUser } from '../plugins/authentication.js';
 import { setPosition } from '../plugins/consistency.js';
+import { plainString } from '../schemas/text.js';
 import type { RouteDeps } from './index.js';
 import type { TypedApp } from './typed-app.js';
 
-const checkoutParams = z.object({ paymentId: z.string().min(1).max(100) });
+const checkoutParams = z.object({ paymentId: plainString().min(1).max(100) });
 const checkoutBody = z.object({ outcome: z.enum(['succeeded', 'failed']) });
 const checkoutResult = z.object({
   paymentId: z.string(),
@@ -20,9 +22,11 @@ export async function billingRoutes(app: TypedApp, { runtime, billing }: RouteDe
       config: { idempotent: true },
       schema: {
         tags: ['payments'],
+        security: [{ bearer: [] }],
         description:
-          'Completes a simulated payment (public: the payer lands here from ' +
-          '`payment.checkoutUrl`). The simulated service then delivers a signed webhook to ' +
+          "Completes a simulated payment: the booking's owner, signed in, posts here at " +
+          '`payment.checkoutUrl` (401 without a token; 404 payment_not_found for anyone else, ' +
+          'as for an unknown payment). The simulated service then delivers a signed webhook to ' +
           '`/api/webhooks/billing`; `X-Position` is the position of the booking it confirmed ' +
           'or cancelled.',
         params: checkoutParams,
@@ -31,11 +35,12 @@ export async function billingRoutes(app: TypedApp, { runtime, billing }: RouteDe
       },
     },
     async (request, reply) => {
+      const userId = requireUser(request);
       const { paymentId } = request.params;
       const { outcome } = request.body;
       const result = await completeSimulatedCheckout(
-        { db: runtime.db, ...billing },
-        { paymentId, outcome, requestId: request.id },
+        { db: runtime.db, commands: runtime.commands, ...billing },
+        { paymentId, outcome, requestId: request.id, userId },
       );
       setPosition(reply, result.position);
       return { paymentId, status: outcome };

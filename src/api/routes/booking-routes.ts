@@ -5,6 +5,7 @@ import type { ScreeningState } from '../../domain/screening/index.js';
 import { waitForPosition } from '../../projections/checkpoints.js';
 import { BILLING_REACTOR } from '../../projections/reactors/billing-reactor.js';
 import type { Runtime } from '../../runtime.js';
+import { expectedVersion } from '../if-match.js';
 import { pageSchema } from '../pagination.js';
 import { requireUser } from '../plugins/authentication.js';
 import { setPosition } from '../plugins/consistency.js';
@@ -121,6 +122,7 @@ export async function bookingRoutes(app: TypedApp, { runtime }: RouteDeps) {
       };
       const result = await holdSeats(runtime.commands, input, {
         metadata: { correlationId: request.id, userId },
+        expectedVersion: expectedVersion(request),
       });
       const { state, position } = await withPayment(
         runtime,
@@ -191,7 +193,10 @@ export async function bookingRoutes(app: TypedApp, { runtime }: RouteDeps) {
       const result = await cancelBooking(
         runtime.commands,
         { screeningId, bookingId, userId },
-        { metadata: { correlationId: request.id, userId } },
+        {
+          metadata: { correlationId: request.id, userId },
+          expectedVersion: expectedVersion(request),
+        },
       );
       setPosition(reply, result.position);
       const state =

@@ -1,6 +1,13 @@
 import { ApiError } from '../api-error.js';
-import { findFilm, searchFilms } from '../queries/film-queries.js';
-import { filmPageSchema, filmParams, filmSchema, filmSearchQuery } from '../schemas/film.js';
+import { filmGenres, findFilm } from '../queries/film-queries.js';
+import { searchFilms } from '../queries/film-search.js';
+import {
+  filmPageSchema,
+  filmParams,
+  filmSchema,
+  filmSearchQuery,
+  genresSchema,
+} from '../schemas/film.js';
 import type { RouteDeps } from './index.js';
 import type { TypedApp } from './typed-app.js';
 
@@ -12,6 +19,13 @@ export async function filmRoutes(app: TypedApp, { runtime }: RouteDeps) {
       schema: { tags: ['films'], querystring: filmSearchQuery, response: { 200: filmPageSchema } },
     },
     async (request) => searchFilms(runtime.db, request.query),
+  );
+
+  // Registered before `/:filmId`; Fastify prefers the static path anyway.
+  app.get(
+    '/api/films/genres',
+    { schema: { tags: ['films'], response: { 200: genresSchema } } },
+    async () => ({ items: await filmGenres(runtime.db) }),
   );
 
   app.get(

@@ -1,15 +1,25 @@
 import { sql } from 'kysely';
 import { z } from 'zod';
 import type { Runtime } from '../../runtime.js';
+import type { Notifier } from '../notifications/notifier.js';
 import type { TypedApp } from './typed-app.js';
 
 const healthSchema = z.object({
-  status: z.enum(['ok', 'unavailable']),
+  /** ok: all good; degraded: serving, but a part is affected (say which); unavailable: not serving. */
+  status: z.enum(['ok', 'degraded', 'unavailable']),
+  /** Each component checked: 'ok' or what is wrong with it. */
   checks: z.record(z.string(), z.string()),
+  /** What a degraded or unavailable status means for users. */
+  detail: z.string().optional(),
 });
 
+const message = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
 /** Liveness (the process answers) and readiness (its stores answer). */
-export async function healthRoutes(app: TypedApp, { runtime }: { runtime: Runtime }) {
+export async function healthRoutes(
+  app: TypedApp,
+  { runtime, notifier }: { runtime: Runtime; notifier?: Notifier },
+) {
   app.get(
     '/health/live',
     { schema: { tags: ['operations'], response: { 200: healthSchema } } },
@@ -23,17 +33,31 @@ export async function healthRoutes(app: TypedApp, { runtime }: { runtime: Runtim
     '/health/ready',
     { schema: { tags: ['operations'], response: { 200: healthSchema, 503: healthSchema } } },
     async (_request, reply) => {
-      const checks: Record<string, string> = {};
-      await sql`select 1`.execute(runtime.db).then(
-        () => (checks.readModels = 'ok'),
-        (error: Error) => (checks.readModels = error.message),
-      );
-      await runtime.store.headPosition().then(
-        () => (checks.eventStore = 'ok'),
-        (error: Error) => (checks.eventStore = error.message),
-      );
-      const ok = Object.values(checks).every((c) => c === 'ok');
-      return reply.code(ok ? 200 : 503).send({ status: ok ? 'ok' : 'unavailable', checks });
+      const [readModels, eventStore, notificationFanOut] = await Promise.all([
+        sql`select 1`.execute(runtime.db).then(() => 'ok', message),
+        runtime.store.headPosition().then(() => 'ok', message),
+        notifier?.check().catch(message),
+      ]);
+      const checks: Record<string, string> = { readModels, eventStore };
+      if (notificationFanOut !== undefined) checks.notificationFanOut = notificationFanOut;
+      if (readModels !== 'ok' || eventStore !== 'ok') {
+        return reply.code(503).send({
+          status: 'unavailable',
+          checks,
+          detail: 'a store does not answer: commands and queries fail',
+        });
+      }
+      // Without Redis, commands and queries work and the inbox keeps every notification: only
+      // live delivery to WebSockets on other nodes waits, so the node stays in the balancer.
+      if (notificationFanOut !== undefined && notificationFanOut !== 'ok') {
+        return reply.code(200).send({
+          status: 'degraded',
+          checks,
+          detail:
+            'notification fan-out (Redis) is affected: live WebSocket notifications are delayed (the inbox keeps them) and shared rate limits are not enforced; bookings and queries work',
+        });
+      }
+      return reply.code(200).send({ status: 'ok', checks });
     },
   );
 }

@@ -1,7 +1,10 @@
 import type { CheckoutDeps } from '../../projections/billing/simulated-checkout.js';
 import type { Runtime } from '../../runtime.js';
+import type { TicketCodes } from '../../tickets/ticket-codes.js';
 import type { TokenService } from '../auth/token-service.js';
 import type { Notifier } from '../notifications/notifier.js';
+import { checkInRoutes } from '../tickets/check-in-routes.js';
+import { ticketRoutes } from '../tickets/ticket-routes.js';
 import { webRoutes } from '../web/web-routes.js';
 import { authRoutes } from './auth-routes.js';
 import { billingRoutes } from './billing-routes.js';
@@ -19,9 +22,11 @@ export interface RouteDeps {
   readonly runtime: Runtime;
   readonly tokens: TokenService;
   /** The simulated billing service's webhook secret and delivery (checkout and webhook). */
-  readonly billing?: Omit<CheckoutDeps, 'db'>;
+  readonly billing?: Omit<CheckoutDeps, 'db' | 'commands'>;
   /** Live notification fan-out (default: in-process). */
   readonly notifier?: Notifier;
+  /** Signs and verifies ticket codes. */
+  readonly tickets: TicketCodes;
 }
 
 /** Registers every route of the public contract. */
@@ -35,5 +40,7 @@ export async function apiRoutes(app: TypedApp, deps: RouteDeps) {
   await app.register(billingRoutes, deps);
   await app.register(webhookRoutes, deps);
   await app.register(notificationRoutes, deps);
+  await app.register(checkInRoutes, deps);
+  await app.register(ticketRoutes, deps);
   await app.register(webRoutes);
 }

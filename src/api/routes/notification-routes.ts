@@ -1,5 +1,6 @@
 import type {} from '@fastify/websocket';
 import { listNotifications } from '../../projections/notification-inbox.js';
+import { ApiError } from '../api-error.js';
 import { LocalNotifier } from '../notifications/local-notifier.js';
 import { NotificationSocket } from '../notifications/notification-socket.js';
 import { SocketRegistry } from '../notifications/socket-registry.js';
@@ -40,19 +41,28 @@ export async function notificationRoutes(app: TypedApp, deps: RouteDeps) {
     },
   );
 
-  app.get(
-    '/api/ws',
-    {
-      websocket: true,
-      // Before the upgrade, so a missing token is an HTTP 401 problem, not a socket.
-      onRequest: async (request) => {
-        requireUser(request);
-      },
-      schema: { querystring: socketQuery },
+  app.route({
+    method: 'GET',
+    url: '/api/ws',
+    // Before the upgrade, so a missing token is an HTTP 401 problem, not a socket.
+    onRequest: async (request) => {
+      requireUser(request);
     },
-    (socket, request) => {
+    schema: { querystring: socketQuery, hide: true },
+    // A plain GET (no `Upgrade: websocket`) gets a problem saying what is missing.
+    handler: async () => {
+      throw new ApiError(
+        'upgrade_required',
+        'GET /api/ws is a WebSocket: send Upgrade: websocket',
+        {
+          Upgrade: 'websocket',
+          Connection: 'Upgrade',
+        },
+      );
+    },
+    wsHandler: (socket, request) => {
       const userId = requireUser(request);
       registry.add(new NotificationSocket(userId, socket, runtime.db, request.log));
     },
-  );
+  });
 }

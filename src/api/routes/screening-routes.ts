@@ -54,6 +54,14 @@ async function screeningOfResult(
   return screeningOfState(state, revision, { filmTitle: film?.title ?? '', placeName });
 }
 
+/** Refuses anyone but the host of an existing screening (a missing one is the command's 404). */
+async function requireHost(runtime: Runtime, screeningId: string, userId: string) {
+  const { state } = await runtime.commands.screenings.load(screeningId);
+  if (state.status !== 'initial' && state.hostId !== userId) {
+    throw new DomainError('not_screening_host', 'only the host may cancel the screening');
+  }
+}
+
 /** The command input of a schedule request; the running time defaults to the film's. */
 function scheduleInput(
   screeningId: string,
@@ -176,9 +184,12 @@ export async function screeningRoutes(app: TypedApp, { runtime }: RouteDeps) {
         hostId,
         reason: request.body?.reason ?? null,
       };
+      const version = expectedVersion(request);
+      // Authorization before the precondition: a stranger's stale If-Match is a 403, not a 412.
+      if (version !== undefined) await requireHost(runtime, input.screeningId, hostId);
       const result = await cancelScreening(runtime.commands, input, {
         metadata: { correlationId: request.id, userId: hostId },
-        expectedVersion: expectedVersion(request),
+        expectedVersion: version,
       });
       const screening = await screeningOfResult(runtime, result);
       setPosition(reply, result.position);

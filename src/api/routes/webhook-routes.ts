@@ -3,6 +3,7 @@ import { z } from 'zod';
 import {
   processPaymentWebhook,
   type WebhookEvent,
+  WebhookInProgress,
   type WebhookProvider,
   webhookEventSchema,
 } from '../../projections/billing/payment-webhooks.js';
@@ -30,7 +31,10 @@ function verifiedEvent(raw: unknown, header: unknown, secret: string | undefined
     throw new ApiError('invalid_signature', 'the Stripe-Signature does not match the payload');
   }
   const parsed = webhookEventSchema.safeParse(event);
-  if (!parsed.success) throw new ApiError('invalid_body', 'the payload is not a billing event');
+  if (!parsed.success) {
+    const where = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    throw new ApiError('invalid_body', `the payload is not a billing event (${where})`);
+  }
   return parsed.data;
 }
 
@@ -60,7 +64,12 @@ export async function webhookRoutes(app: TypedApp, { runtime, billing }: RouteDe
       async (request, reply) => {
         const event = verifiedEvent(request.body, request.headers['stripe-signature'], secret);
         const deps = { db: runtime.db, commands: runtime.commands, log: request.log };
-        const outcome = await processPaymentWebhook(deps, provider, event, request.id);
+        const outcome = await processPaymentWebhook(deps, provider, event, request.id).catch(
+          (error: unknown) => {
+            if (!(error instanceof WebhookInProgress)) throw error;
+            throw new ApiError('concurrency_conflict', error.message);
+          },
+        );
         setPosition(reply, outcome.position);
         return outcome.duplicate
           ? { received: true as const, duplicate: true as const }

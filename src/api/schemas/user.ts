@@ -1,9 +1,8 @@
 import { z } from 'zod';
-import { text } from './text.js';
+import { plainString, text } from './text.js';
 
 // Trimmed and lower-cased before the format check, as it is stored; `meta` documents the input.
-const email = z
-  .string()
+const email = plainString()
   .trim()
   .toLowerCase()
   .pipe(z.email().max(254))
@@ -19,14 +18,14 @@ export const userSchema = z.object({
 /** POST /api/auth/register. */
 export const registerBody = z.object({
   email,
-  password: z.string().min(8).max(200),
+  password: plainString().min(8).max(200),
   displayName: text(100).min(1),
 });
 
 /** POST /api/auth/login: no format rules, so a bad email is just wrong credentials. */
 export const loginBody = z.object({
-  email: z.string().trim().min(1).max(254),
-  password: z.string().min(1).max(200),
+  email: plainString().trim().min(1).max(254),
+  password: plainString().min(1).max(200),
 });
 
 /** The answer of register and login. */

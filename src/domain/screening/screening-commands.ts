@@ -73,6 +73,14 @@ export type ScreeningCommand =
       readonly now: Date;
     }
   | {
+      /** The host admits a confirmed booking's holder at the door, once. */
+      readonly type: 'CheckInTicket';
+      readonly screeningId: string;
+      readonly bookingId: string;
+      readonly hostId: string;
+      readonly now: Date;
+    }
+  | {
       readonly type: 'CancelBooking';
       readonly screeningId: string;
       readonly bookingId: string;

@@ -1,5 +1,6 @@
 import { assertNever, refuse } from '../errors.js';
 import { isValidSeating } from '../seat.js';
+import { decideCheckIn } from './check-in.js';
 import { decideHold } from './hold-seats.js';
 import type { ScreeningCommand } from './screening-commands.js';
 import type { ScreeningEvent } from './screening-events.js';
@@ -45,6 +46,8 @@ export function decideScreening(
       return requestPayment(command, requireScreening(state, command.screeningId));
     case 'RecordRefund':
       return recordRefund(command, requireScreening(state, command.screeningId));
+    case 'CheckInTicket':
+      return decideCheckIn(command, requireScreening(state, command.screeningId));
     default:
       return assertNever(command);
   }

@@ -110,6 +110,19 @@ export type ScreeningEvent =
         readonly paymentId: string;
         readonly rejectedAt: string;
       };
+    }
+  | {
+      /** The host admitted the booking's holder at the door; a ticket is admitted once. */
+      readonly type: 'TicketCheckedIn';
+      readonly data: {
+        readonly screeningId: string;
+        readonly bookingId: string;
+        /** Who came in: the booking's owner. */
+        readonly userId: string;
+        /** Who let them in: the host. */
+        readonly checkedInBy: string;
+        readonly checkedInAt: string;
+      };
     };
 
 export type ScreeningEventType = ScreeningEvent['type'];
@@ -124,4 +137,5 @@ export const screeningEventTypes: readonly ScreeningEventType[] = [
   'LatePaymentRejected',
   'PaymentRequested',
   'PaymentRefunded',
+  'TicketCheckedIn',
 ];

@@ -22,6 +22,8 @@ export interface BookingState {
   /** The payment billing opened for this booking, once it has. */
   readonly payment: Payment | null;
   readonly refundedPaymentIds: readonly string[];
+  /** When the holder was admitted at the door; null until then. */
+  readonly checkedInAt: string | null;
 }
 
 export interface ScheduledScreening {
@@ -83,6 +85,7 @@ export function evolveScreening(state: ScreeningState, event: ScreeningEvent): S
         rejectedPaymentIds: [],
         payment: null,
         refundedPaymentIds: [],
+        checkedInAt: null,
       };
       const seatOwners = state.seatOwners.withMutations((owners) => {
         for (const seat of seats) owners.set(seatKey(seat), bookingId);
@@ -118,6 +121,11 @@ export function evolveScreening(state: ScreeningState, event: ScreeningEvent): S
       return updateBooking(state, event.data.bookingId, (b) => ({
         ...b,
         refundedPaymentIds: [...b.refundedPaymentIds, event.data.paymentId],
+      }));
+    case 'TicketCheckedIn':
+      return updateBooking(state, event.data.bookingId, (b) => ({
+        ...b,
+        checkedInAt: event.data.checkedInAt,
       }));
     default:
       return assertNever(event);

@@ -1,5 +1,7 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { FastifyBaseLogger } from 'fastify';
 import { z } from 'zod';
+import { plainString } from '../../api/schemas/text.js';
 import { confirmBooking, failBookingPayment } from '../../commands/booking-commands.js';
 import type { CommandContext } from '../../commands/command-context.js';
 import { DomainError } from '../../domain/errors.js';
@@ -10,15 +12,15 @@ export type WebhookProvider = 'simulated' | 'stripe';
 
 /** The part of a provider's event (Stripe's shape) that webhooks read. */
 export const webhookEventSchema = z.object({
-  id: z.string().min(1).max(255),
-  type: z.string(),
+  id: plainString().min(1).max(255),
+  type: plainString(),
   data: z.object({ object: z.record(z.string(), z.unknown()) }),
 });
 
 export type WebhookEvent = z.infer<typeof webhookEventSchema>;
 
 const paymentIntent = z.object({
-  id: z.string().min(1),
+  id: plainString().min(1).max(255),
   metadata: z.object({ bookingId: z.uuid(), screeningId: z.uuid() }),
 });
 
@@ -37,11 +39,26 @@ export interface WebhookDeps {
   readonly log: FastifyBaseLogger;
 }
 
+/** A claim older than this whose delivery never completed is taken over (its process died). */
+const CLAIM_LEASE_MS = 60_000;
+/** How long a duplicate waits for the delivery that claimed the event before giving up. */
+const CLAIM_WAIT_MS = 10_000;
+const CLAIM_POLL_MS = 25;
+
+/** A concurrent delivery of the same event is still processing it: the provider retries. */
+export class WebhookInProgress extends Error {
+  constructor(readonly eventId: string) {
+    super(`webhook event ${eventId} is being processed by another delivery`);
+  }
+}
+
 /**
- * Runs the booking command a payment event calls for, once per event id: the command first,
- * then the id is recorded (a crash in between only re-runs an idempotent command). A refusal
- * is logged and acknowledged, since the provider would retry it forever; a store failure
- * propagates so the provider retries.
+ * Runs the booking command a payment event calls for, once per event id. A delivery first
+ * claims the id (a unique insert), so of concurrent duplicates exactly one runs the command and
+ * answers as the first; the others wait for it to complete and answer `duplicate`. A failed
+ * command gives the claim back so the provider's retry runs it; a claim whose process died is
+ * taken over after a lease (the commands are idempotent by event id). A refusal is logged and
+ * acknowledged, since the provider would retry it forever; a store failure propagates.
  */
 export async function processPaymentWebhook(
   deps: WebhookDeps,
@@ -50,20 +67,64 @@ export async function processPaymentWebhook(
   correlationId: string,
 ): Promise<WebhookOutcome> {
   const { db } = deps;
-  const seen = await db
-    .selectFrom('processed_webhooks')
-    .select('event_id')
+  const key = { provider, eventId: event.id };
+  if (!(await claimOrWait(db, key))) return { duplicate: true, position: undefined };
+  let position: string | undefined;
+  try {
+    position = await runCommand(deps, event, correlationId);
+  } catch (error) {
+    await db
+      .deleteFrom('processed_webhooks')
+      .where('provider', '=', provider)
+      .where('event_id', '=', event.id)
+      .where('completed_at', 'is', null)
+      .execute();
+    throw error;
+  }
+  await db
+    .updateTable('processed_webhooks')
+    .set({ completed_at: new Date() })
     .where('provider', '=', provider)
     .where('event_id', '=', event.id)
-    .executeTakeFirst();
-  if (seen) return { duplicate: true, position: undefined };
-  const position = await runCommand(deps, event, correlationId);
-  await db
-    .insertInto('processed_webhooks')
-    .values({ provider, event_id: event.id })
-    .onConflict((oc) => oc.columns(['provider', 'event_id']).doNothing())
     .execute();
   return { duplicate: false, position };
+}
+
+type ClaimKey = { readonly provider: WebhookProvider; readonly eventId: string };
+
+/** True when this delivery owns the event; false once another delivery has completed it. */
+async function claimOrWait(db: Db, { provider, eventId }: ClaimKey): Promise<boolean> {
+  const deadline = Date.now() + CLAIM_WAIT_MS;
+  for (;;) {
+    const claimed = await db
+      .insertInto('processed_webhooks')
+      .values({ provider, event_id: eventId, processed_at: new Date(), completed_at: null })
+      .onConflict((oc) => oc.columns(['provider', 'event_id']).doNothing())
+      .returning('event_id')
+      .executeTakeFirst();
+    if (claimed) return true;
+    const stale = new Date(Date.now() - CLAIM_LEASE_MS);
+    const takenOver = await db
+      .updateTable('processed_webhooks')
+      .set({ processed_at: new Date() })
+      .where('provider', '=', provider)
+      .where('event_id', '=', eventId)
+      .where('completed_at', 'is', null)
+      .where('processed_at', '<', stale)
+      .returning('event_id')
+      .executeTakeFirst();
+    if (takenOver) return true;
+    const row = await db
+      .selectFrom('processed_webhooks')
+      .select('completed_at')
+      .where('provider', '=', provider)
+      .where('event_id', '=', eventId)
+      .executeTakeFirst();
+    if (row?.completed_at != null) return false;
+    // Processing elsewhere (wait for its outcome) or given back (claim again).
+    if (Date.now() > deadline) throw new WebhookInProgress(eventId);
+    await sleep(CLAIM_POLL_MS);
+  }
 }
 
 async function runCommand(

@@ -2,6 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import Stripe from 'stripe';
 import { v7 } from 'uuid';
 import { ApiError } from '../../api/api-error.js';
+import type { CommandContext } from '../../commands/command-context.js';
 import type { Db } from '../db/database.js';
 
 /** Where the simulated billing service delivers its webhooks. */
@@ -26,6 +27,8 @@ export type WebhookDelivery = (
 /** What the checkout needs: the payments table, the signing secret and a way to deliver. */
 export interface CheckoutDeps {
   readonly db: Db;
+  /** Loads the booking a payment belongs to, to check who may pay it. */
+  readonly commands: CommandContext;
   readonly webhookSecret: string;
   readonly deliver: WebhookDelivery;
 }
@@ -45,16 +48,13 @@ export async function completeSimulatedCheckout(
     readonly paymentId: string;
     readonly outcome: CheckoutOutcome;
     readonly requestId: string;
+    /** The signed-in caller: only the booking's owner may decide its payment. */
+    readonly userId: string;
   },
 ): Promise<{ readonly position: string | undefined }> {
   const { db } = deps;
   const { paymentId, outcome } = input;
-  const payment = await db
-    .selectFrom('simulated_payments')
-    .selectAll()
-    .where('id', '=', paymentId)
-    .executeTakeFirst();
-  if (!payment) throw new ApiError('payment_not_found', `payment ${paymentId} not found`);
+  const payment = await ownedPayment(deps, paymentId, input.userId);
   // Only one decision per payment, even when two checkouts race.
   const decided = await db
     .updateTable('simulated_payments')
@@ -91,6 +91,22 @@ export async function completeSimulatedCheckout(
       .execute();
     throw error;
   }
+}
+
+/** The payment, when it belongs to a booking of `userId`; anyone else learns nothing of it. */
+async function ownedPayment(deps: CheckoutDeps, paymentId: string, userId: string) {
+  const payment = await deps.db
+    .selectFrom('simulated_payments')
+    .selectAll()
+    .where('id', '=', paymentId)
+    .executeTakeFirst();
+  const notFound = new ApiError('payment_not_found', `payment ${paymentId} not found`);
+  if (!payment) throw notFound;
+  // The aggregate, not a read model: the owner is known the moment the hold is answered.
+  const { state } = await deps.commands.screenings.load(payment.screening_id);
+  const booking = state.status === 'initial' ? undefined : state.bookings.get(payment.booking_id);
+  if (booking?.userId !== userId) throw notFound;
+  return payment;
 }
 
 async function deliverWithRetries(

@@ -19,6 +19,28 @@ export interface FilmsTable {
   genres: string[];
   duration_minutes: number;
   description: string;
+  original_title: Generated<string>;
+  /** numeric(3,1): read back as a decimal string. */
+  rating: ColumnType<string | null, number | null | undefined, number | null>;
+  cast_names: Generated<string[]>;
+  directors: Generated<string[]>;
+  poster_url: string | null;
+  media_qualities: Generated<string[]>;
+  want_count: Generated<number>;
+  like_count: Generated<number>;
+  /** Where the film came from: `catalogue` or `tmdb` (with the source's id). */
+  source: Generated<string>;
+  source_id: string | null;
+  added_at: Generated<Timestamp>;
+  updated_at: Generated<Timestamp>;
+  /** Written by the film writer only (weighted tsvector). */
+  search: Generated<string>;
+  people: Generated<string>;
+}
+
+/** Words of the films' search documents, for typo correction by trigram similarity. */
+export interface FilmWordsTable {
+  word: string;
 }
 
 export interface UsersTable {
@@ -112,7 +134,21 @@ export interface SimulatedPaymentsTable {
 export interface ProcessedWebhooksTable {
   provider: string;
   event_id: string;
-  processed_at: Generated<Timestamp>;
+  /** When processing began (the claim). */
+  processed_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  /** Null while a delivery is processing it; set once its command ran. */
+  completed_at: Timestamp | null;
+}
+
+/** An event a projection could not apply: the projection is stuck there until a rebuild. */
+export interface ProjectionFailuresTable {
+  projector: string;
+  projection: string;
+  position: string;
+  event_id: string;
+  event_type: string;
+  error: string;
+  failed_at: Generated<Timestamp>;
 }
 
 export interface ProjectionCheckpointsTable {
@@ -135,6 +171,7 @@ export interface IdempotencyKeysTable {
 /** Every read-model table, as Kysely sees it. */
 export interface Database {
   films: FilmsTable;
+  film_words: FilmWordsTable;
   users: UsersTable;
   places: PlacesTable;
   screenings: ScreeningsTable;
@@ -143,6 +180,7 @@ export interface Database {
   notifications: NotificationsTable;
   simulated_payments: SimulatedPaymentsTable;
   processed_webhooks: ProcessedWebhooksTable;
+  projection_failures: ProjectionFailuresTable;
   projection_checkpoints: ProjectionCheckpointsTable;
   idempotency_keys: IdempotencyKeysTable;
 }

@@ -4,12 +4,17 @@ import * as readModels from './migrations/001-read-models.js';
 import * as billing from './migrations/002-billing.js';
 import * as notifications from './migrations/003-notifications.js';
 import * as holdExpiry from './migrations/004-hold-expiry.js';
+import * as dataSafety from './migrations/005-data-safety.js';
+import * as filmsSearch from './migrations/008-films-search.js';
+import { installSearchExtensions } from './search-extensions.js';
 
 const migrations: Record<string, Migration> = {
   '001-read-models': readModels,
   '002-billing': billing,
   '003-notifications': notifications,
   '004-hold-expiry': holdExpiry,
+  '005-data-safety': dataSafety,
+  '008-films-search': filmsSearch,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };
@@ -25,6 +30,7 @@ const VANISHED = new Set(['42P01', '42703', '3F000']);
 
 /** Brings the read-model schema up to date; throws with the failing migration's error. */
 export async function migrateReadModels(db: Db): Promise<void> {
+  await installSearchExtensions(db);
   // Kysely looks for its own tables in every schema unless told which: name ours, or a
   // neighbouring schema's migration tables would be mistaken for this one's.
   const { rows } = await sql<{ schema: string }>`select current_schema() as schema`.execute(db);
