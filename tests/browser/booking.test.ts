@@ -139,6 +139,20 @@ describe.skipIf(!hasChromium)('booking in the browser', () => {
     expect(compressed).toBeLessThan(decoded / 2);
     expect(compressed).toBeLessThan(FIRST_LOAD_BUDGET_BYTES);
     await expectAccessible(page, 'films (signed out)');
+
+    // Keyboard: the first Tab reaches the skip link, shown with a visible focus ring; Enter
+    // moves on to the main content.
+    await page.keyboard.press('Tab');
+    const focused = (await page.evaluate(`(() => {
+      const el = document.activeElement;
+      const style = getComputedStyle(el);
+      return { text: el.textContent, outline: style.outlineStyle, width: style.outlineWidth };
+    })()`)) as { text: string; outline: string; width: string };
+    expect(focused.text).toBe('Skip to content');
+    expect(focused.outline).toBe('solid');
+    expect(Number.parseFloat(focused.width)).toBeGreaterThanOrEqual(2);
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.evaluate('document.activeElement?.id')).toBe('main');
   });
 
   it('holds two seats, pays, and the other viewer sees them SOLD without a reload', {
