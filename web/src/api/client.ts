@@ -19,18 +19,29 @@ interface RequestOptions {
   signal?: AbortSignal;
 }
 
+/**
+ * The position of this tab's last command (`X-Position`). Reads send it as `X-Min-Position`, so
+ * the user sees their own writes at once (a place just added, a booking just cancelled) even
+ * where the server does not track the session's position itself.
+ */
+let lastWritePosition: string | undefined;
+
 /** Calls the API with the session's token; answers the parsed body or throws an ApiProblem. */
 export async function api<T>(path: string, options: RequestOptions = {}): Promise<T> {
+  const method = options.method ?? 'GET';
   const headers: Record<string, string> = { accept: 'application/json', ...options.headers };
   const token = session.token.value;
   if (token) headers.authorization = `Bearer ${token}`;
   if (options.body !== undefined) headers['content-type'] = 'application/json';
+  if (method === 'GET' && lastWritePosition) headers['x-min-position'] = lastWritePosition;
   const response = await fetch(path, {
-    method: options.method ?? 'GET',
+    method,
     headers,
     body: options.body === undefined ? null : JSON.stringify(options.body),
     signal: options.signal ?? null,
   });
+  const position = response.headers.get('x-position');
+  if (method !== 'GET' && position) lastWritePosition = position;
   if (response.status === 204) return undefined as T;
   const body: unknown = await response.json().catch(() => undefined);
   if (!response.ok) {

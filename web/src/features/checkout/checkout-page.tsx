@@ -79,8 +79,14 @@ export function CheckoutPage({ id }: { id: string }) {
     }
   };
 
-  if (loadError) return <ErrorMessage message={loadError} />;
-  if (!booking) return <p role="status">Loading…</p>;
+  if (loadError || !booking) {
+    return (
+      <section class="narrow stack">
+        <h1>Checkout</h1>
+        {loadError ? <ErrorMessage message={loadError} /> : <p role="status">Loading…</p>}
+      </section>
+    );
+  }
   const total = formatMoney(booking.amount, booking.currency);
   return (
     <section class="narrow stack">

@@ -35,6 +35,7 @@ export function FilmPage({ id }: { id: string }) {
             {f.directors?.length ? <p>Directed by {f.directors.join(', ')}</p> : null}
             {f.cast?.length ? <p>With {f.cast.join(', ')}</p> : null}
             <h2>Screenings</h2>
+            <a href={`/screenings?filmId=${f.id}`}>Search its screenings</a>
             <Loaded state={screenings}>
               {(page) => <ScreeningList screenings={page.items} empty="No screenings planned." />}
             </Loaded>

@@ -51,6 +51,7 @@ export function PlacesPage() {
                 <li key={place.id} class="card">
                   <strong>{place.name}</strong>
                   {place.address && <span class="muted">{place.address}</span>}
+                  <a href={`/screenings?placeId=${place.id}`}>Screenings at {place.name}</a>
                   <ScheduleForm place={place} onScheduled={reloadScreenings} />
                 </li>
               ))}

@@ -6,6 +6,7 @@ import { session } from '../../session/session';
 import { formatDateTime, formatMoney, seatLabel } from '../../ui/format';
 import { ErrorMessage, Loaded } from '../../ui/status';
 import { useAsync } from '../../ui/use-async';
+import { HostPanel } from './host-panel';
 import { SeatMap } from './seat-map';
 import { useLiveSeats } from './use-live-seats';
 
@@ -14,7 +15,7 @@ const MAX_SEATS = 10;
 /** A screening: its live seat map (or a ticket count) and the hold that leads to payment. */
 export function ScreeningPage({ id }: { id: string }) {
   const { route, url } = useLocation();
-  const [screening] = useAsync(
+  const [screening, , setScreening] = useAsync(
     (signal) => api<Screening>(`/api/screenings/${id}`, { signal }),
     [id],
   );
@@ -73,16 +74,24 @@ export function ScreeningPage({ id }: { id: string }) {
             {formatDateTime(s.startsAt)} · {formatMoney(s.price.amount, s.price.currency)} a seat
             {s.status === 'cancelled' && ' · this screening is cancelled'}
           </p>
-          <p>
-            <a href={`/films/${s.filmId}`}>About the film</a>
-          </p>
+          <ul class="links">
+            <li>
+              <a href={`/films/${s.filmId}`}>About the film</a>
+            </li>
+            <li>
+              <a href={`/screenings?placeId=${s.placeId}`}>More at {s.place.name}</a>
+            </li>
+            <li>
+              <a href={`/screenings?hostId=${s.hostId}`}>More by this host</a>
+            </li>
+          </ul>
           {seats.error && <ErrorMessage message={seats.error} />}
           {seats.map && (
             <p role="status" aria-live="polite" data-testid="available">
               {seats.map.available} of {seats.map.capacity} seats available
             </p>
           )}
-          {s.seating === 'assigned' && seats.map && (
+          {s.status === 'scheduled' && s.seating === 'assigned' && seats.map && (
             <>
               <SeatMap map={seats.map} selected={stillFree} onToggle={toggle} />
               <p aria-live="polite">
@@ -92,7 +101,7 @@ export function ScreeningPage({ id }: { id: string }) {
               </p>
             </>
           )}
-          {s.seating === 'general' && (
+          {s.status === 'scheduled' && s.seating === 'general' && (
             <label>
               Tickets
               <input
@@ -108,6 +117,9 @@ export function ScreeningPage({ id }: { id: string }) {
             </label>
           )}
           {error && <ErrorMessage message={error} />}
+          {session.user.value?.id === s.hostId && (
+            <HostPanel screening={s} onCancelled={setScreening} />
+          )}
           {s.status === 'scheduled' && (
             <div>
               <button
