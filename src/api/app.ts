@@ -111,7 +111,9 @@ export async function buildApp(
   await app.register(config.ROLE === 'project' ? healthRoutes : apiRoutes, deps);
 
   const services =
-    config.ROLE === 'serve' ? [] : backgroundServices(runtime, app.log, { notifier, metrics });
+    config.ROLE === 'serve'
+      ? []
+      : backgroundServices(runtime, app.log, { notifier, metrics, tickets });
   // Tests and the CLI expire due holds now with `app.holdExpiry?.tick()`.
   app.decorate(
     'holdExpiry',
