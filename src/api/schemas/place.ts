@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isTimeZone } from '../../tickets/time-zone.js';
 import { text } from './text.js';
 
 /** A place as the API shows it. */
@@ -8,6 +9,10 @@ export const placeSchema = z.object({
   name: z.string(),
   address: z.string().nullable(),
   description: z.string().nullable(),
+  timeZone: z
+    .string()
+    .nullable()
+    .describe("IANA time zone tickets and mails show times in; null: the server's default"),
   createdAt: z.iso.datetime(),
 });
 
@@ -18,6 +23,12 @@ export const createPlaceBody = z.object({
   name: text(200).min(1),
   address: text(500).optional(),
   description: text(2000).optional(),
+  timeZone: z
+    .string()
+    .max(64)
+    .refine(isTimeZone, 'an IANA time zone, e.g. Europe/Paris')
+    .optional()
+    .describe("IANA time zone of the place, e.g. Europe/Paris (default: the server's)"),
 });
 
 /** Path parameters of `/api/places/:placeId`. */

@@ -35,6 +35,7 @@ export interface PlacesTable {
   name: string;
   address: string | null;
   description: string | null;
+  time_zone: string | null;
   created_at: Timestamp;
   deleted_at: Timestamp | null;
 }

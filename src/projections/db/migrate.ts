@@ -4,14 +4,14 @@ import * as readModels from './migrations/001-read-models.js';
 import * as billing from './migrations/002-billing.js';
 import * as notifications from './migrations/003-notifications.js';
 import * as holdExpiry from './migrations/004-hold-expiry.js';
-import * as mailOutbox from './migrations/010-mail-outbox.js';
+import * as ticketsMail from './migrations/010-tickets-mail.js';
 
 const migrations: Record<string, Migration> = {
   '001-read-models': readModels,
   '002-billing': billing,
   '003-notifications': notifications,
   '004-hold-expiry': holdExpiry,
-  '010-mail-outbox': mailOutbox,
+  '010-tickets-mail': ticketsMail,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

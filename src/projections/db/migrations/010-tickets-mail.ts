@@ -1,10 +1,11 @@
 import { type Kysely, sql } from 'kysely';
 
 /**
- * The mail outbox: one row per event that warrants a mail (its id is the key, so a re-run of
+ * Places get a time zone (tickets and mails show times in it). The mail outbox: one row per event that warrants a mail (its id is the key, so a re-run of
  * the mail reactor adds nothing), sent by the mail sender with retries and backoff.
  */
 export async function up(db: Kysely<unknown>): Promise<void> {
+  await db.schema.alterTable('places').addColumn('time_zone', 'text').execute();
   await db.schema
     .createTable('mail_outbox')
     .addColumn('event_id', 'text', (c) => c.primaryKey())
@@ -29,4 +30,5 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 
 export async function down(db: Kysely<unknown>): Promise<void> {
   await db.schema.dropTable('mail_outbox').execute();
+  await db.schema.alterTable('places').dropColumn('time_zone').execute();
 }
