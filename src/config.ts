@@ -51,13 +51,15 @@ const configSchema = z.object({
    * Ticket signing keys, `id:secret[,id:secret…]`, newest first: the first signs, all verify (so
    * a rotated-out key still admits the tickets it signed). Unset: one derived from the JWT secret.
    */
-  TICKET_KEYS: z
-    .string()
-    .regex(
-      /^\s*[a-z0-9]{1,8}:[^,\s]{16,}\s*(,\s*[a-z0-9]{1,8}:[^,\s]{16,}\s*)*$/,
-      'id:secret pairs (id 1–8 of a-z0-9, secret at least 16 characters), comma-separated',
-    )
-    .optional(),
+  TICKET_KEYS: optionalUrl.pipe(
+    z
+      .string()
+      .regex(
+        /^\s*[a-z0-9]{1,8}:[^,\s]{16,}\s*(,\s*[a-z0-9]{1,8}:[^,\s]{16,}\s*)*$/,
+        'id:secret pairs (id 1–8 of a-z0-9, secret at least 16 characters), comma-separated',
+      )
+      .optional(),
+  ),
   /** `smtp://user:pass@host:port` (or smtps://): where mail goes; unset, mail is only logged. */
   SMTP_URL: optionalUrl,
   /** IANA time zone tickets and e-mails show a screening's times in. */

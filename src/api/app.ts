@@ -144,7 +144,9 @@ export async function buildApp(
   await app.register(config.ROLE === 'project' ? healthRoutes : apiRoutes, deps);
 
   const services: BackgroundService[] =
-    config.ROLE === 'serve' ? [] : backgroundServices(runtime, app.log, { notifier, metrics });
+    config.ROLE === 'serve'
+      ? []
+      : backgroundServices(runtime, app.log, { notifier, metrics, tickets });
   // Simulated webhooks go through this app's webhook route: only a node serving it delivers.
   if (config.ROLE !== 'project' && config.BILLING === 'simulated') {
     const { db, now } = runtime;

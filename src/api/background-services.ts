@@ -1,9 +1,11 @@
 import type { FastifyBaseLogger } from 'fastify';
+import { mailServices } from '../mail/mail-services.js';
 import { Projector } from '../projections/projector.js';
 import { billingReactor } from '../projections/reactors/billing-reactor.js';
 import { holdExpiryScheduler } from '../projections/reactors/hold-expiry.js';
 import { READ_MODELS_PROJECTOR, readModelProjectionsFor } from '../projections/read-models.js';
 import type { Runtime } from '../runtime.js';
+import type { TicketCodes } from '../tickets/ticket-codes.js';
 import type { Notifier } from './notifications/notifier.js';
 import type { Metrics } from './observability/metrics.js';
 
@@ -18,7 +20,12 @@ export interface BackgroundService {
 export function backgroundServices(
   runtime: Runtime,
   log: FastifyBaseLogger,
-  deps: { readonly notifier?: Notifier; readonly metrics?: Metrics } = {},
+  deps: {
+    readonly notifier?: Notifier;
+    readonly metrics?: Metrics;
+    /** Signs the tickets mailed on confirmation; without it no mail is sent. */
+    readonly tickets?: TicketCodes;
+  } = {},
 ): BackgroundService[] {
   const { store, db } = runtime;
   return [
@@ -33,5 +40,6 @@ export function backgroundServices(
     }),
     holdExpiryScheduler(runtime, log),
     billingReactor(runtime, log),
+    ...(deps.tickets ? mailServices(runtime, deps.tickets, log) : []),
   ];
 }

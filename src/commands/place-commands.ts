@@ -7,6 +7,7 @@ export interface CreatePlaceInput {
   readonly name: string;
   readonly address: string | null;
   readonly description: string | null;
+  readonly timeZone?: string | null;
 }
 
 /** Creates a host's place. */

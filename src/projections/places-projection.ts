@@ -74,6 +74,7 @@ function newPlace(data: Created): NewPlaceRow {
     name,
     address,
     description,
+    time_zone: data.timeZone ?? null,
     created_at: createdAt,
     deleted_at: null,
   };

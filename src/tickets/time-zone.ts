@@ -10,7 +10,10 @@ export function isTimeZone(zone: string): boolean {
   }
 }
 
-/** The time zone a place's times are shown in: the deployment's (places carry none yet). */
-export async function placeTimeZone(runtime: Runtime, _placeId: string): Promise<string> {
-  return runtime.config.DEFAULT_TIME_ZONE;
+/** The time zone a place's times are shown in: its own, else the deployment's default. */
+export async function placeTimeZone(runtime: Runtime, placeId: string): Promise<string> {
+  // The place's stream, not its read-model row: a deleted place's screenings still need it.
+  const { state } = await runtime.commands.places.load(placeId);
+  const own = state.status === 'initial' ? null : state.timeZone;
+  return own && isTimeZone(own) ? own : runtime.config.DEFAULT_TIME_ZONE;
 }

@@ -81,7 +81,12 @@ describe('POST /api/places', () => {
       method: 'POST',
       url: '/api/places',
       headers: host.auth,
-      payload: { name: 'Rooftop', address: '1 Main St', description: 'Bring a blanket' },
+      payload: {
+        name: 'Rooftop',
+        address: '1 Main St',
+        description: 'Bring a blanket',
+        timeZone: 'Europe/Lisbon',
+      },
     });
     expect(response.statusCode).toBe(201);
     expect(response.headers['x-position']).toEqual(expect.any(String));
@@ -92,6 +97,7 @@ describe('POST /api/places', () => {
       name: 'Rooftop',
       address: '1 Main St',
       description: 'Bring a blanket',
+      timeZone: 'Europe/Lisbon',
       createdAt: test.clock.now().toISOString(),
     });
     const read = await getPlace(place.id, String(response.headers['x-position']));

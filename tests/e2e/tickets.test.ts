@@ -39,12 +39,12 @@ beforeAll(async () => {
 });
 afterAll(() => t?.close());
 
-async function screening(amount: number): Promise<string> {
+async function screening(amount: number, timeZone?: string): Promise<string> {
   const place = await app.inject({
     method: 'POST',
     url: '/api/places',
     headers: host.auth,
-    payload: { name: 'Le Grand Rex' },
+    payload: { name: 'Le Grand Rex', ...(timeZone ? { timeZone } : {}) },
   });
   const response = await app.inject({
     method: 'POST',
@@ -90,6 +90,21 @@ function ticket(user: TestUser, bookingId: string, position: string, accept?: st
 }
 
 describe('tickets', () => {
+  it("shows times in the place's own time zone, else the default; refuses an unknown zone", async () => {
+    const viewer = await registerUser(app, 'Viewer');
+    const booking = await book(viewer, await screening(0, 'Asia/Tokyo'));
+    const response = await ticket(viewer, booking.id, booking.position);
+    expect(response.json<Ticket>().timeZone).toBe('Asia/Tokyo');
+    const bad = await app.inject({
+      method: 'POST',
+      url: '/api/places',
+      headers: host.auth,
+      payload: { name: 'Nowhere', timeZone: 'Mars/Olympus_Mons' },
+    });
+    expect(bad.statusCode).toBe(400);
+    expect(problemOf(bad).code).toBe('validation_failed');
+  });
+
   it('gives the owner of a confirmed booking a signed code and its QR code', async () => {
     const viewer = await registerUser(app, 'Grace Hopper');
     const screeningId = await screening(0);

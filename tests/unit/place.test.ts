@@ -66,6 +66,24 @@ describe('CreatePlace', () => {
     }
   });
 
+  it('records the time zone of the place when one is given', () => {
+    given(placeDecider, [])
+      .when({ ...command, timeZone: 'Europe/Paris' })
+      .then([
+        {
+          ...created,
+          data: { ...created.data, createdAt: now.toISOString(), timeZone: 'Europe/Paris' },
+        },
+      ]);
+    const state = placeDecider.evolve(placeDecider.initialState, {
+      ...created,
+      data: { ...created.data, timeZone: 'Europe/Paris' },
+    });
+    expect(state.status !== 'initial' && state.timeZone).toBe('Europe/Paris');
+    const old = placeDecider.evolve(placeDecider.initialState, created);
+    expect(old.status !== 'initial' && old.timeZone).toBeNull();
+  });
+
   it('does nothing when the same host creates the same place again', () => {
     given(placeDecider, [created]).when(command).thenNothing();
   });

@@ -39,6 +39,7 @@ type Step = { readonly advance: number } & (
   | { readonly kind: 'expire'; readonly booking: BookingRef }
   | { readonly kind: 'cancelBooking'; readonly booking: BookingRef; readonly byOwner: boolean }
   | { readonly kind: 'cancelScreening'; readonly byHost: boolean }
+  | { readonly kind: 'checkIn'; readonly booking: BookingRef; readonly byHost: boolean }
 );
 
 const seatingArb: fc.Arbitrary<Seating> = fc.oneof(
@@ -144,6 +145,15 @@ function stepArb(seating: Seating): fc.Arbitrary<Step> {
       }),
     },
     {
+      weight: 3,
+      arbitrary: fc.record({
+        kind: fc.constant('checkIn' as const),
+        advance: advanceArb,
+        booking: bookingRefArb,
+        byHost: fc.boolean(),
+      }),
+    },
+    {
       weight: 1,
       arbitrary: fc.record({
         kind: fc.constant('cancelScreening' as const),
@@ -176,6 +186,7 @@ const isLiveStatus = (status: BookingStatus) => status === 'PENDING' || status =
 /** Replays the events into bookings, failing on any transition the lifecycle forbids. */
 function replayBookings(events: readonly ScreeningEvent[]): Map<string, ModelBooking> {
   const bookings = new Map<string, ModelBooking>();
+  const checkedIn = new Set<string>();
   const move = (bookingId: string, from: readonly BookingStatus[], to: BookingStatus) => {
     const booking = bookings.get(bookingId);
     if (!booking) throw new Error(`${to} for unknown booking ${bookingId}`);
@@ -218,6 +229,10 @@ function replayBookings(events: readonly ScreeningEvent[]): Map<string, ModelBoo
         const booking = bookings.get(event.data.bookingId);
         if (booking?.status !== 'CONFIRMED')
           throw new Error(`checked in a booking that is not confirmed ${event.data.bookingId}`);
+        // A ticket is admitted once.
+        if (checkedIn.has(event.data.bookingId))
+          throw new Error(`booking ${event.data.bookingId} checked in twice`);
+        checkedIn.add(event.data.bookingId);
         break;
       }
       case 'LatePaymentRejected': {
@@ -318,6 +333,15 @@ function toCommand(step: Step, at: Date, bookings: Bookings): ScreeningCommand {
       const by = step.byHost ? hostId : 'not-the-host';
       return { ...base, type: 'CancelScreening', hostId: by, reason: null };
     }
+    case 'checkIn': {
+      const by = step.byHost ? hostId : 'not-the-host';
+      return {
+        ...base,
+        type: 'CheckInTicket',
+        bookingId: pick(step.booking, bookings),
+        hostId: by,
+      };
+    }
     default: {
       const unexpected: never = step;
       throw new Error(`unexpected step ${JSON.stringify(unexpected)}`);
@@ -402,6 +426,8 @@ describe('the screening aggregate under any sequence of commands', () => {
       'BookingCancelled',
       'LatePaymentRejected',
       'ScreeningCancelled',
+      'TicketCheckedIn',
+      'already_checked_in',
       'seats_unavailable',
       'sold_out',
       'invalid_seat',

@@ -12,6 +12,7 @@ function toPlace(row: PlaceRow): Place {
     name: row.name,
     address: row.address,
     description: row.description,
+    timeZone: row.time_zone,
     createdAt: new Date(row.created_at).toISOString(),
   };
 }

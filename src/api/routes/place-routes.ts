@@ -23,20 +23,21 @@ export async function placeRoutes(app: TypedApp, { runtime }: RouteDeps) {
     },
     async (request, reply) => {
       const hostId = requireUser(request);
-      const { name, address = null, description = null } = request.body;
+      const { name, address = null, description = null, timeZone = null } = request.body;
       const input = {
         placeId: newResourceId(request, 'place'),
         hostId,
         name,
         address,
         description,
+        timeZone,
       };
       const result = await createPlace(runtime.commands, input, {
         correlationId: request.id,
         userId: hostId,
       });
       setPosition(reply, result.position);
-      const place = { id: input.placeId, hostId, name, address, description };
+      const place = { id: input.placeId, hostId, name, address, description, timeZone };
       const createdAt = result.state.status === 'initial' ? '' : result.state.createdAt;
       return reply.code(201).send({ ...place, createdAt });
     },

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { MAX_TEXT } from '../../domain/bounds.js';
+import { isTimeZone } from '../../tickets/time-zone.js';
 import { text } from './text.js';
 
 /** A place as the API shows it. */
@@ -9,6 +10,10 @@ export const placeSchema = z.object({
   name: z.string(),
   address: z.string().nullable(),
   description: z.string().nullable(),
+  timeZone: z
+    .string()
+    .nullable()
+    .describe("IANA time zone tickets and mails show times in; null: the server's default"),
   createdAt: z.iso.datetime(),
 });
 
@@ -19,6 +24,12 @@ export const createPlaceBody = z.object({
   name: text(MAX_TEXT.placeName).min(1),
   address: text(MAX_TEXT.placeAddress).optional(),
   description: text(MAX_TEXT.placeDescription).optional(),
+  timeZone: z
+    .string()
+    .max(64)
+    .refine(isTimeZone, 'an IANA time zone, e.g. Europe/Paris')
+    .optional()
+    .describe("IANA time zone of the place, e.g. Europe/Paris (default: the server's)"),
 });
 
 /** Path parameters of `/api/places/:placeId`. */

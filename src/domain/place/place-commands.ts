@@ -7,6 +7,7 @@ export type PlaceCommand =
       readonly name: string;
       readonly address: string | null;
       readonly description: string | null;
+      readonly timeZone?: string | null;
       readonly now: Date;
     }
   | {

@@ -9,6 +9,8 @@ export type PlaceEvent =
         readonly address: string | null;
         readonly description: string | null;
         readonly createdAt: string;
+        /** IANA time zone the place's times are shown in; absent: the deployment's default. */
+        readonly timeZone?: string;
       };
     }
   | {

@@ -12,6 +12,8 @@ export type PlaceState =
       readonly hostId: string;
       readonly name: string;
       readonly createdAt: string;
+      /** IANA time zone of the place; null: the deployment's default. */
+      readonly timeZone: string | null;
       /** Screenings on the schedule, by id, with their start time (ISO). */
       readonly screenings: ReadonlyMap<string, string>;
     };
@@ -28,6 +30,7 @@ export function evolvePlace(state: PlaceState, event: PlaceEvent): PlaceState {
         hostId: event.data.hostId,
         name: event.data.name,
         createdAt: event.data.createdAt,
+        timeZone: event.data.timeZone ?? null,
         screenings: new Map(),
       };
     case 'ScreeningAddedToPlace': {
@@ -57,7 +60,7 @@ export function decidePlace(command: PlaceCommand, state: PlaceState): PlaceEven
         if (state.hostId === command.hostId && state.name === command.name) return [];
         return refuse('place_already_exists', `place ${command.placeId} already exists`);
       }
-      const { placeId, hostId, name, address, description } = command;
+      const { placeId, hostId, name, address, description, timeZone } = command;
       const texts = [
         [name, MAX_TEXT.placeName],
         [address, MAX_TEXT.placeAddress],
@@ -70,9 +73,9 @@ export function decidePlace(command: PlaceCommand, state: PlaceState): PlaceEven
         );
       }
       const createdAt = command.now.toISOString();
-      return [
-        { type: 'PlaceCreated', data: { placeId, hostId, name, address, description, createdAt } },
-      ];
+      const data = { placeId, hostId, name, address, description, createdAt };
+      // Only when given: places created before time zones keep their events' exact shape.
+      return [{ type: 'PlaceCreated', data: timeZone ? { ...data, timeZone } : data }];
     }
     case 'AddScreeningToPlace': {
       const place = requireActive(state, command.placeId);

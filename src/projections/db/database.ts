@@ -57,6 +57,7 @@ export interface PlacesTable {
   name: string;
   address: string | null;
   description: string | null;
+  time_zone: string | null;
   created_at: Timestamp;
   deleted_at: Timestamp | null;
 }
@@ -166,6 +167,35 @@ export interface ProjectionFailuresTable {
   failed_at: ColumnType<Date, Date | string | undefined, Date | string>;
 }
 
+/** Mail to send, one row per event that warrants one (see the mail reactor and sender). */
+export interface MailOutboxTable {
+  event_id: string;
+  kind: string;
+  recipient: string;
+  message: Json<MailMessage>;
+  created_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  attempts: ColumnType<number, number | undefined, number>;
+  next_attempt_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  last_error: string | null;
+  sent_at: Timestamp | null;
+  failed_at: Timestamp | null;
+}
+
+/** A rendered mail as the outbox keeps it (attachments base64-encoded). */
+export interface MailMessage {
+  readonly to: string;
+  readonly subject: string;
+  readonly text: string;
+  readonly html: string;
+  readonly attachments: readonly {
+    readonly filename: string;
+    readonly contentType: string;
+    readonly contentBase64: string;
+    /** Set for images the HTML part shows inline (`cid:`). */
+    readonly cid?: string;
+  }[];
+}
+
 export interface ProjectionCheckpointsTable {
   name: string;
   position: string | null;
@@ -224,6 +254,7 @@ export interface Database {
   projection_failures: ProjectionFailuresTable;
   projection_checkpoints: ProjectionCheckpointsTable;
   idempotency_keys: IdempotencyKeysTable;
+  mail_outbox: MailOutboxTable;
 }
 
 export type Db = Kysely<Database>;

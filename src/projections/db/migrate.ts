@@ -9,6 +9,7 @@ import * as billingOutbox from './migrations/006-billing-outbox.js';
 import * as idempotencyExpiry from './migrations/007-idempotency-expiry.js';
 import * as filmsSearch from './migrations/008-films-search.js';
 import * as social from './migrations/009-social.js';
+import * as ticketsMail from './migrations/010-tickets-mail.js';
 import { installSearchExtensions } from './search-extensions.js';
 
 const migrations: Record<string, Migration> = {
@@ -21,6 +22,7 @@ const migrations: Record<string, Migration> = {
   '007-idempotency-expiry': idempotencyExpiry,
   '008-films-search': filmsSearch,
   '009-social': social,
+  '010-tickets-mail': ticketsMail,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };
