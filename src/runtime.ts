@@ -10,6 +10,7 @@ import { PostgresEventStore } from './eventstore/postgres-event-store.js';
 import { createBillingProvider } from './projections/billing/billing-factory.js';
 import type { BillingProvider } from './projections/billing/billing-provider.js';
 import { readModelsOnPglite, readModelsOnPool } from './projections/db/connect.js';
+import { DataDirError, lockDataDir } from './projections/db/data-dir-lock.js';
 import type { Db } from './projections/db/database.js';
 import { migrateReadModels } from './projections/db/migrate.js';
 import { openPglite } from './projections/db/open-pglite.js';
@@ -45,7 +46,9 @@ export async function openRuntime(config: Config, options: RuntimeOptions = {}):
     await loadFilmCatalogue(db, now());
   } catch (error) {
     await close();
-    throw error;
+    // On the embedded database a failing migration is most likely a damaged folder.
+    if (config.DATABASE_URL || config.DATA_DIR.startsWith('memory://')) throw error;
+    throw damaged(join(config.DATA_DIR, 'pglite'), error);
   }
   const observers: CommandObserver[] = [];
   const observer: CommandObserver = {
@@ -113,12 +116,48 @@ async function withStores(
 async function onPglite(config: Config): Promise<Stores> {
   // `memory://` keeps everything in memory (tests); anything else is a folder on disk.
   const inMemory = config.DATA_DIR.startsWith('memory://');
-  if (!inMemory) await mkdir(config.DATA_DIR, { recursive: true });
-  const pglite = await openPglite(inMemory ? 'memory://' : join(config.DATA_DIR, 'pglite'));
-  return withStores(
-    config,
-    readModelsOnPglite(pglite),
-    () => PostgresEventStore.fromPglite(pglite),
-    () => pglite.close(),
+  if (inMemory) {
+    const pglite = await openPglite('memory://');
+    return withStores(
+      config,
+      readModelsOnPglite(pglite),
+      () => PostgresEventStore.fromPglite(pglite),
+      () => pglite.close(),
+    );
+  }
+  await mkdir(config.DATA_DIR, { recursive: true });
+  const unlock = await lockDataDir(config.DATA_DIR);
+  const folder = join(config.DATA_DIR, 'pglite');
+  try {
+    const pglite = await openPglite(folder).catch((error: unknown) => {
+      throw damaged(folder, error);
+    });
+    const stores = await withStores(
+      config,
+      readModelsOnPglite(pglite),
+      () => PostgresEventStore.fromPglite(pglite),
+      async () => {
+        await pglite.close();
+        await unlock();
+      },
+    ).catch(async (error: unknown) => {
+      await pglite.close().catch(() => undefined);
+      throw damaged(folder, error);
+    });
+    return stores;
+  } catch (error) {
+    await unlock();
+    throw error;
+  }
+}
+
+/** What to say when the embedded database does not open: most likely it is damaged. */
+function damaged(folder: string, error: unknown): Error {
+  if (error instanceof DataDirError) return error;
+  const reason = error instanceof Error ? error.message : String(error);
+  return new DataDirError(
+    `the embedded database in ${folder} cannot be opened (${reason}). It is probably damaged ` +
+      '(e.g. two processes used it at once). Restore it from a backup, or move the folder ' +
+      'aside and start afresh (then `cowatch import` an export of the log, if you have one).',
   );
 }

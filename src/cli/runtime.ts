@@ -1,4 +1,5 @@
 import { type Config, loadConfig } from '../config.js';
+import { DataDirError } from '../projections/db/data-dir-lock.js';
 import { openRuntime, type Runtime } from '../runtime.js';
 import { CliError, type CliIo } from './io.js';
 
@@ -13,7 +14,9 @@ export async function withRuntime<T>(io: CliIo, fn: (runtime: Runtime) => Promis
   } catch (error) {
     throw new CliError(error instanceof Error ? error.message : String(error));
   }
-  const runtime = await openRuntime(config);
+  const runtime = await openRuntime(config).catch((error: unknown) => {
+    throw error instanceof DataDirError ? new CliError(error.message) : error;
+  });
   try {
     return await fn(runtime);
   } finally {

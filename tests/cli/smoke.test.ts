@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -50,6 +50,48 @@ describe('the cowatch executable', () => {
       .slice(1, 3)
       .map((line) => line.split(/\s+/)[2]);
     expect(types).toEqual(['ScreeningScheduled', 'SeatsHeld']);
+  });
+
+  it("refuses a data folder another process has open, naming it; takes over a dead one's lock", async () => {
+    // This test process opens the folder, as `npm start` would.
+    const running = await openRuntime(loadConfig({ DATA_DIR: dataDir }));
+    try {
+      const refused = await cowatch('history', stream).then(
+        () => undefined,
+        (error: { code: number; stderr: string }) => error,
+      );
+      expect(refused?.code).toBe(2);
+      expect(refused?.stderr).toContain(`in use by process ${process.pid}`);
+      expect(refused?.stderr).toMatch(/stop that process first/);
+    } finally {
+      await running.close();
+    }
+    // A lock whose process died (kill -9, a crash) does not keep the folder shut.
+    const dead = await exec('node', ['-e', 'process.stdout.write(String(process.pid))']);
+    await writeFile(
+      join(dataDir, 'cowatch.lock'),
+      JSON.stringify({ pid: Number(dead.stdout), host: hostname(), command: 'npm start' }),
+    );
+    expect((await cowatch('history', stream)).stdout).toContain('ScreeningScheduled');
+  });
+
+  it('says clearly that a damaged data folder cannot be opened', async () => {
+    const broken = await mkdtemp(join(tmpdir(), 'cowatch-broken-'));
+    try {
+      await cp(dataDir, broken, { recursive: true });
+      await writeFile(join(broken, 'pglite', 'global', 'pg_control'), 'not a control file');
+      const failed = await exec('node', ['bin/cowatch.js', 'history', stream], {
+        cwd: root,
+        env: { PATH: process.env.PATH, DATA_DIR: broken },
+      }).then(
+        () => undefined,
+        (error: { code: number; stderr: string }) => error,
+      );
+      expect(failed?.code).toBe(2);
+      expect(failed?.stderr).toMatch(/cannot be opened .*probably damaged/);
+    } finally {
+      await rm(broken, { recursive: true, force: true });
+    }
   });
 
   it('exits with 2 and a one-line message for an unknown stream', async () => {

@@ -180,4 +180,24 @@ describe.skipIf(!redisUrl)('Redis coming back (needs REDIS_URL)', () => {
     expect((await socket.notification()).data.bookingId).toBe(after.id);
     await socket.close();
   });
+
+  it('a socket that had received nothing yet catches up too', async () => {
+    const host = await registerUser(t.app, 'Host');
+    const viewer = await registerUser(t.app, 'Viewer');
+    const screening = await freeScreening(t, host);
+    const socket = await TestSocket.open(base, { token: viewer.token });
+
+    await proxy.cut();
+    const during = await book(t.app, viewer, screening);
+    const inbox = await t.app.inject({
+      url: '/api/notifications',
+      headers: { ...viewer.auth, 'x-min-position': during.position },
+    });
+    expect(inbox.json<{ items: unknown[] }>().items).toHaveLength(1);
+    await proxy.open();
+
+    const caughtUp = await socket.notification();
+    expect(caughtUp).toMatchObject({ type: 'booking.confirmed', data: { bookingId: during.id } });
+    await socket.close();
+  });
 });

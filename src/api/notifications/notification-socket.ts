@@ -1,4 +1,5 @@
 import type { FastifyBaseLogger } from 'fastify';
+import { sql } from 'kysely';
 import type { WebSocket } from 'ws';
 import type { Db } from '../../projections/db/database.js';
 import { type Notification, readInbox, toItem } from '../../projections/notification-inbox.js';
@@ -33,6 +34,9 @@ export class NotificationSocket {
       this.alive = true;
     });
     socket.on('message', (raw, isBinary) => this.#receive(isBinary ? undefined : String(raw)));
+    // A cursor from the start, so a catch-up after an outage reaches this socket even if it
+    // has received nothing yet: it gets everything committed after it connected.
+    this.#queue(() => this.#startAtInboxHead());
   }
 
   /** A notification committed just now (live fan-out). */
@@ -43,7 +47,7 @@ export class NotificationSocket {
 
   /** Live delivery may have missed some: re-read the inbox after the last cursor sent. */
   catchUp(): void {
-    if (this.#lastSent !== undefined) this.#readInbox(undefined);
+    this.#readInbox(undefined);
   }
 
   #receive(text: string | undefined): void {
@@ -68,10 +72,24 @@ export class NotificationSocket {
 
   /** Queues an inbox read from `from` (or from the last cursor sent); live pushes wait. */
   #readInbox(from: bigint | undefined): void {
+    this.#queue(() => this.#replay(from));
+  }
+
+  async #startAtInboxHead(): Promise<void> {
+    const row = await this.db
+      .selectFrom('notifications')
+      .select(sql<string | null>`max(cursor)::text`.as('last'))
+      .where('user_id', '=', this.userId)
+      .executeTakeFirst();
+    this.#lastSent ??= BigInt(row?.last ?? '0');
+  }
+
+  /** Runs inbox reads one after another; live pushes wait until none runs. */
+  #queue(step: () => Promise<void>): void {
     this.#held ??= [];
     this.#reads += 1;
     this.#chain = this.#chain
-      .then(() => this.#replay(from))
+      .then(step)
       .catch((error: unknown) => {
         this.log.warn({ err: error, userId: this.userId }, 'reading the inbox for a socket failed');
         this.#write({ type: 'error', code: 'resume_failed', message: 'try the resume again' });
