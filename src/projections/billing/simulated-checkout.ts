@@ -12,7 +12,6 @@ import {
   webhookOfPayment,
 } from './webhook-outbox.js';
 
-
 /** What the checkout needs: the payments table, the signing secret and a way to deliver. */
 export interface CheckoutDeps {
   readonly db: Db;
