@@ -119,7 +119,12 @@ describe('readiness with REDIS_URL set', () => {
         expect(ready.statusCode).toBe(200);
         expect(ready.json()).toEqual({
           status: 'ok',
-          checks: { readModels: 'ok', eventStore: 'ok', notificationFanOut: 'ok' },
+          checks: {
+            readModels: 'ok',
+            eventStore: 'ok',
+            projections: 'ok',
+            notificationFanOut: 'ok',
+          },
         });
       } finally {
         await test.close();

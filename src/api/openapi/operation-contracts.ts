@@ -37,7 +37,16 @@ export const operationContracts: Readonly<Record<string, OperationContract>> = {
   'GET /api/notifications': {},
   'GET /api/ws': { errors: ['upgrade_required'] },
   'GET /api/films/:filmId': { errors: ['film_not_found'] },
-  'POST /api/places': { errors: ['place_already_exists'], responseHeaders: command },
+  'POST /api/places': {
+    errors: ['invalid_place', 'place_already_exists'],
+    responseHeaders: command,
+  },
+  'GET /api/users/:userId': { errors: ['user_not_found'] },
+  'PUT /api/users/:userId/follow': {
+    errors: ['user_not_found', 'cannot_follow_self'],
+    responseHeaders: command,
+  },
+  'DELETE /api/users/:userId/follow': { errors: ['user_not_found'], responseHeaders: command },
   'GET /api/places/my': { errors: ['invalid_cursor'] },
   'GET /api/places/:placeId': { errors: ['place_not_found'] },
   'DELETE /api/places/:placeId': {
