@@ -183,7 +183,8 @@ for (const backend of backends) {
       } finally {
         await env.dispose();
       }
-    });
+      // Several CLI processes, each opening the store (PGlite starts cold in each).
+    }, 240_000);
 
     it('refuses to run without TMDB_API_KEY or without a selection', async () => {
       const env = await backend.create();

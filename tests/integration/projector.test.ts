@@ -338,6 +338,7 @@ for (const backend of backends) {
                 description: null,
                 created_at: T0,
                 deleted_at: null,
+                time_zone: null,
               },
               {
                 id: gone,
@@ -347,6 +348,7 @@ for (const backend of backends) {
                 description: 'Cosy',
                 created_at: T1,
                 deleted_at: T1,
+                time_zone: null,
               },
             ].sort((a, b) => a.id.localeCompare(b.id)),
           );
