@@ -1,5 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { registerUser, startTestApp, type TestApp, type TestUser } from '../support/app.js';
+import {
+  problemOf,
+  registerUser,
+  startTestApp,
+  type TestApp,
+  type TestUser,
+} from '../support/app.js';
+import { databaseUrl } from '../support/postgres.js';
+
+const redisUrl = process.env.REDIS_URL;
 
 let t: TestApp;
 let filmId: string;
@@ -11,8 +20,8 @@ beforeAll(async () => {
 });
 afterAll(() => t?.close());
 
-async function place(user: TestUser): Promise<string> {
-  const response = await t.app.inject({
+async function place(user: TestUser, app = t.app): Promise<string> {
+  const response = await app.inject({
     method: 'POST',
     url: '/api/places',
     headers: user.auth,
@@ -22,13 +31,13 @@ async function place(user: TestUser): Promise<string> {
   return response.json<{ id: string }>().id;
 }
 
-async function screening(host: TestUser): Promise<string> {
-  const response = await t.app.inject({
+async function screening(host: TestUser, app = t.app): Promise<string> {
+  const response = await app.inject({
     method: 'POST',
     url: '/api/screenings',
     headers: host.auth,
     payload: {
-      placeId: await place(host),
+      placeId: await place(host, app),
       filmId,
       startsAt: new Date(t.clock.now().getTime() + 86_400_000).toISOString(),
       price: { amount: 0, currency: 'EUR' },
@@ -74,6 +83,84 @@ describe('session consistency without headers', () => {
       expect(deleted.statusCode).toBeLessThan(300);
       const read = await t.app.inject({ url: `/api/places/${placeId}`, headers: host.auth });
       expect(read.statusCode).toBe(404);
+    }
+  });
+});
+
+describe('X-Min-Position', () => {
+  it('past the event store head: 400 invalid_position at once, not a wait', async () => {
+    const response = await t.app.inject({
+      url: '/api/films?limit=1',
+      headers: { 'x-min-position': '999999999-999999999' },
+    });
+    expect(response.statusCode).toBe(400);
+    expect(problemOf(response).code).toBe('invalid_position');
+  });
+
+  it('is for reads: a command ignores it', async () => {
+    const host = await registerUser(t.app, 'Host');
+    const response = await t.app.inject({
+      method: 'POST',
+      url: '/api/places',
+      headers: { ...host.auth, 'x-min-position': '999999999-999999999' },
+      payload: { name: 'Loft' },
+    });
+    expect(response.statusCode).toBe(201);
+  });
+});
+
+describe.skipIf(!databaseUrl)('two API nodes on one database', () => {
+  it.skipIf(!redisUrl)('through Redis: a delete on one node is a 404 on the other', async () => {
+    const first = await startTestApp({ REDIS_URL: redisUrl ?? '' }, { shareDatabaseWith: t });
+    const second = await startTestApp({ REDIS_URL: redisUrl ?? '' }, { shareDatabaseWith: t });
+    try {
+      const host = await registerUser(first.app, 'Host');
+      for (let round = 0; round < 6; round++) {
+        const placeId = await place(host, first.app);
+        const deleted = await first.app.inject({
+          method: 'DELETE',
+          url: `/api/places/${placeId}`,
+          headers: host.auth,
+        });
+        expect(deleted.statusCode).toBe(204);
+        const read = await second.app.inject({ url: `/api/places/${placeId}`, headers: host.auth });
+        expect(read.statusCode).toBe(404);
+      }
+    } finally {
+      await second.close();
+      await first.close();
+    }
+  });
+
+  it('without Redis: a cancel on the other node waits for the booking it misses', async () => {
+    const second = await startTestApp({}, { shareDatabaseWith: t });
+    try {
+      const host = await registerUser(t.app, 'Host');
+      const viewer = await registerUser(t.app, 'Viewer');
+      const screeningId = await screening(host);
+      for (let round = 0; round < 6; round++) {
+        const booked = await t.app.inject({
+          method: 'POST',
+          url: '/api/bookings',
+          headers: viewer.auth,
+          payload: { screeningId, quantity: 1 },
+        });
+        expect(booked.statusCode, booked.body).toBe(201);
+        const cancelled = await second.app.inject({
+          method: 'POST',
+          url: `/api/bookings/${booked.json<{ id: string }>().id}/cancel`,
+          headers: viewer.auth,
+        });
+        expect(cancelled.statusCode, cancelled.body).toBe(200);
+      }
+      const unknown = await second.app.inject({
+        method: 'POST',
+        url: '/api/bookings/00000000-0000-4000-8000-000000000000/cancel',
+        headers: viewer.auth,
+      });
+      expect(problemOf(unknown).code).toBe('booking_not_found');
+    } finally {
+      await second.close();
     }
   });
 });

@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { waitForPosition } from '../../projections/checkpoints.js';
 import { READ_MODELS_PROJECTOR } from '../../projections/read-models.js';
@@ -31,43 +31,67 @@ export const consistency = fp(async (app: FastifyInstance, { runtime }: { runtim
     }
   });
   app.addHook('preHandler', async (request) => {
-    const header = READS.has(request.method) ? request.headers['x-min-position'] : undefined;
-    let wanted: string | undefined;
-    if (typeof header === 'string' && header !== '') {
-      try {
-        runtime.store.comparePositions(header, header);
-      } catch {
-        throw new ApiError(
-          'invalid_position',
-          'X-Min-Position is not a position this server issued',
-        );
-      }
-      wanted = header;
+    const asked = minPositionOf(request, runtime);
+    const remembered = request.userId ? await sessions.lastOf(request.userId) : undefined;
+    const session =
+      remembered !== undefined && isPosition(runtime, remembered) ? remembered : undefined;
+    const wanted = latest(runtime, asked, session);
+    // Most requests find the read models already there: one checkpoint read, no head lookup.
+    if (wanted === undefined || (await readModelsPassed(runtime, wanted, 0))) return;
+    const head = await runtime.store.headPosition();
+    if (asked !== undefined && !atOrBefore(runtime, asked, head)) {
+      throw new ApiError('invalid_position', 'X-Min-Position is beyond the last event');
     }
-    const session = request.userId ? await sessions.lastOf(request.userId) : undefined;
-    if (session !== undefined && isPosition(runtime, session)) {
-      if (wanted === undefined || runtime.store.comparePositions(session, wanted) > 0) {
-        wanted = session;
-      }
-    }
-    if (wanted === undefined) return;
-    const target = wanted;
-    const passed = await waitForPosition(
-      runtime.db,
-      runtime.store,
-      [READ_MODELS_PROJECTOR],
-      target,
-      {
-        timeoutMs: WAIT_MS,
-      },
-    );
-    if (!passed) {
-      throw new ApiError('projection_lagging', 'the read models have not caught up yet', {
-        'Retry-After': '1',
-      });
+    // A remembered position past the head belongs to a database Redis outlived: not worth a wait.
+    const target = latest(runtime, asked, atOrBefore(runtime, session, head) ? session : undefined);
+    if (target !== undefined && !(await readModelsPassed(runtime, target, WAIT_MS))) {
+      throw lagging();
     }
   });
 });
+
+/**
+ * For a command that finds its target through a read model and missed it: waits until the read
+ * models hold every event written so far, so a miss that remains is a real 404.
+ */
+export async function awaitReadModelsAtHead(runtime: Runtime): Promise<void> {
+  const head = await runtime.store.headPosition();
+  if (head !== undefined && !(await readModelsPassed(runtime, head, WAIT_MS))) throw lagging();
+}
+
+/** A read's valid `X-Min-Position`; commands and webhooks ignore the header. */
+function minPositionOf(request: FastifyRequest, runtime: Runtime): string | undefined {
+  if (!READS.has(request.method)) return undefined;
+  const header = request.headers['x-min-position'];
+  if (typeof header !== 'string' || header === '') return undefined;
+  if (!isPosition(runtime, header)) {
+    throw new ApiError('invalid_position', 'X-Min-Position is not a position this server issued');
+  }
+  return header;
+}
+
+function readModelsPassed(runtime: Runtime, position: string, timeoutMs: number) {
+  return waitForPosition(runtime.db, runtime.store, [READ_MODELS_PROJECTOR], position, {
+    timeoutMs,
+  });
+}
+
+function lagging(): ApiError {
+  return new ApiError('projection_lagging', 'the read models have not caught up yet', {
+    'Retry-After': '1',
+  });
+}
+
+function latest(runtime: Runtime, a: string | undefined, b: string | undefined) {
+  if (a === undefined) return b;
+  if (b === undefined) return a;
+  return runtime.store.comparePositions(a, b) >= 0 ? a : b;
+}
+
+function atOrBefore(runtime: Runtime, position: string | undefined, head: string | undefined) {
+  if (position === undefined) return false;
+  return head !== undefined && runtime.store.comparePositions(position, head) <= 0;
+}
 
 function isPosition(runtime: Runtime, position: string): boolean {
   try {
