@@ -1,9 +1,10 @@
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { waitForPosition } from '../../projections/checkpoints.js';
 import { READ_MODELS_PROJECTOR } from '../../projections/read-models.js';
 import type { Runtime } from '../../runtime.js';
 import { ApiError } from '../api-error.js';
+import { sessionPositions } from './session-positions.js';
 
 const WAIT_MS = 5_000;
 
@@ -12,32 +13,91 @@ export function setPosition(reply: FastifyReply, position: string | undefined): 
   if (position !== undefined) reply.header('X-Position', position);
 }
 
+const READS = new Set(['GET', 'HEAD']);
+
 /**
- * Read-your-writes: a request (usually a GET) with `X-Min-Position` is answered only once the read models have
- * passed that position (or 503 projection_lagging after five seconds).
+ * Read-your-writes: a read with `X-Min-Position` is answered only once the read models have
+ * passed that position (or 503 projection_lagging after five seconds). Session consistency:
+ * the server remembers each signed-in user's last write position (X-Position of a command's
+ * answer) and that user's later reads and commands wait for it the same way, headers or not.
  */
 export const consistency = fp(async (app: FastifyInstance, { runtime }: { runtime: Runtime }) => {
-  app.addHook('preHandler', async (request) => {
-    const header = request.headers['x-min-position'];
-    if (typeof header !== 'string' || header === '') return;
-    try {
-      runtime.store.comparePositions(header, header);
-    } catch {
-      throw new ApiError('invalid_position', 'X-Min-Position is not a position this server issued');
+  const sessions = sessionPositions(runtime.config.REDIS_URL, app.log);
+  app.addHook('onClose', () => sessions.close());
+  app.addHook('onSend', async (request, reply) => {
+    const position = reply.getHeader('x-position');
+    if (request.userId && typeof position === 'string' && reply.statusCode < 400) {
+      await sessions.remember(request.userId, position);
     }
-    const passed = await waitForPosition(
-      runtime.db,
-      runtime.store,
-      [READ_MODELS_PROJECTOR],
-      header,
-      {
-        timeoutMs: WAIT_MS,
-      },
-    );
-    if (!passed) {
-      throw new ApiError('projection_lagging', 'the read models have not caught up yet', {
-        'Retry-After': '1',
-      });
+  });
+  app.addHook('preHandler', async (request) => {
+    const asked = minPositionOf(request, runtime);
+    const remembered = request.userId ? await sessions.lastOf(request.userId) : undefined;
+    const session =
+      remembered !== undefined && isPosition(runtime, remembered) ? remembered : undefined;
+    const wanted = latest(runtime, asked, session);
+    // Most requests find the read models already there: one checkpoint read, no head lookup.
+    if (wanted === undefined || (await readModelsPassed(runtime, wanted, 0))) return;
+    const head = await runtime.store.headPosition();
+    if (asked !== undefined && !atOrBefore(runtime, asked, head)) {
+      throw new ApiError('invalid_position', 'X-Min-Position is beyond the last event');
+    }
+    // A remembered position past the head belongs to a database Redis outlived: not worth a wait.
+    const target = latest(runtime, asked, atOrBefore(runtime, session, head) ? session : undefined);
+    if (target !== undefined && !(await readModelsPassed(runtime, target, WAIT_MS))) {
+      throw lagging();
     }
   });
 });
+
+/**
+ * For a command that finds its target through a read model and missed it: waits until the read
+ * models hold every event written so far, so a miss that remains is a real 404.
+ */
+export async function awaitReadModelsAtHead(runtime: Runtime): Promise<void> {
+  const head = await runtime.store.headPosition();
+  if (head !== undefined && !(await readModelsPassed(runtime, head, WAIT_MS))) throw lagging();
+}
+
+/** A read's valid `X-Min-Position`; commands and webhooks ignore the header. */
+function minPositionOf(request: FastifyRequest, runtime: Runtime): string | undefined {
+  if (!READS.has(request.method)) return undefined;
+  const header = request.headers['x-min-position'];
+  if (typeof header !== 'string' || header === '') return undefined;
+  if (!isPosition(runtime, header)) {
+    throw new ApiError('invalid_position', 'X-Min-Position is not a position this server issued');
+  }
+  return header;
+}
+
+function readModelsPassed(runtime: Runtime, position: string, timeoutMs: number) {
+  return waitForPosition(runtime.db, runtime.store, [READ_MODELS_PROJECTOR], position, {
+    timeoutMs,
+  });
+}
+
+function lagging(): ApiError {
+  return new ApiError('projection_lagging', 'the read models have not caught up yet', {
+    'Retry-After': '1',
+  });
+}
+
+function latest(runtime: Runtime, a: string | undefined, b: string | undefined) {
+  if (a === undefined) return b;
+  if (b === undefined) return a;
+  return runtime.store.comparePositions(a, b) >= 0 ? a : b;
+}
+
+function atOrBefore(runtime: Runtime, position: string | undefined, head: string | undefined) {
+  if (position === undefined) return false;
+  return head !== undefined && runtime.store.comparePositions(position, head) <= 0;
+}
+
+function isPosition(runtime: Runtime, position: string): boolean {
+  try {
+    runtime.store.comparePositions(position, position);
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -6,7 +6,7 @@ import type { BillingProvider } from '../../projections/billing/billing-provider
 import { expectedVersion } from '../if-match.js';
 import { pageSchema } from '../pagination.js';
 import { requireUser } from '../plugins/authentication.js';
-import { setPosition } from '../plugins/consistency.js';
+import { awaitReadModelsAtHead, setPosition } from '../plugins/consistency.js';
 import {
   type Booking,
   findBookingFor,
@@ -176,8 +176,13 @@ export async function bookingRoutes(app: TypedApp, { runtime }: RouteDeps) {
     async (request, reply) => {
       const userId = requireUser(request);
       const bookingId = request.params.id;
-      // The read model says which screening owns the booking; send X-Min-Position if it is new.
-      const booking = await findBookingFor(runtime.db, bookingId, userId);
+      // The read model says which screening owns the booking. A miss may be a booking written
+      // a moment ago (on another node, say): wait for the read models to reach the head first.
+      let booking = await findBookingFor(runtime.db, bookingId, userId);
+      if (!booking) {
+        await awaitReadModelsAtHead(runtime);
+        booking = await findBookingFor(runtime.db, bookingId, userId);
+      }
       if (!booking) throw notFound(bookingId);
       const { screeningId } = booking;
       const result = await cancelBooking(
