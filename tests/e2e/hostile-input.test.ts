@@ -175,6 +175,17 @@ describe('forged cursors: 400 invalid_cursor on every paginated route', () => {
     ['/api/films', { title: LONE_SURROGATE, id: ancient.id }],
     ['/api/films', { title: 'A', id: 'nope' }],
     ['/api/films', ['title', 'id']],
+    // The social lists keyed by a time: `k` used to reach a `::timestamptz` cast (500).
+    ...['/api/me/following', '/api/me/followers', '/api/me/friends'].flatMap(
+      (list): [string, unknown][] => [
+        [list, { k: 'a', id: ancient.id }],
+        [list, { k: ancient.createdAt, id: ancient.id }],
+      ],
+    ),
+    ...['/api/me/wishlist', '/api/me/likes'].flatMap((list): [string, unknown][] => [
+      [list, { k: 'a', id: ancient.id }],
+      [list, { k: '9999-12-31T23:59:59Z', id: 'not-a-uuid' }],
+    ]),
   ];
   it('refuses each forged cursor', async () => {
     const { id, position } = await screening();

@@ -1,7 +1,8 @@
 import { sql } from 'kysely';
+import { z } from 'zod';
 import type { Db } from '../../projections/db/database.js';
 import { ApiError } from '../api-error.js';
-import { decodeCursor, toPage } from '../pagination.js';
+import { cursorId, cursorTime, decodeCursor, toPage } from '../pagination.js';
 import { type Film, filmColumns, toFilm } from '../queries/film-queries.js';
 
 /** A user as others see them: never their email. */
@@ -24,6 +25,15 @@ function after(cursor: string | undefined): { k: string; id: string } | undefine
   const key = decodeCursor(cursor, ['k', 'id']);
   if (!UUID.test(key.id)) throw new ApiError('invalid_cursor', 'the cursor is not valid');
   return key;
+}
+
+// The follow lists and film lists are keyed by a time: a forged `k` that is no instant (or a
+// year -5000) is a 400 invalid_cursor here, not a failed `::timestamptz` cast in SQL (a 500).
+const timeCursor = z.object({ k: cursorTime, id: cursorId });
+
+/** Decodes `{ k: instant, id: uuid }` of the time-keyed lists. */
+function afterTime(cursor: string | undefined): { k: Date; id: string } | undefined {
+  return cursor === undefined ? undefined : decodeCursor(cursor, timeCursor);
 }
 
 /** A user's public profile with follow counts, if the user exists. */
@@ -90,7 +100,7 @@ export type FollowList = 'following' | 'followers' | 'friends';
 
 /** The users `userId` follows, who follow them, or both (friends), newest edge first. */
 export async function listFollows(db: Db, userId: string, list: FollowList, page: PageRequest) {
-  const key = after(page.cursor);
+  const key = afterTime(page.cursor);
   const [own, other] =
     list === 'followers'
       ? (['followee_id', 'follower_id'] as const)
@@ -110,7 +120,7 @@ export async function listFollows(db: Db, userId: string, list: FollowList, page
   }
   if (key) {
     query = query.where(
-      sql<boolean>`(${since}, ${sql.ref(`a.${other}`)}) < (${key.k}::timestamptz, ${key.id}::uuid)`,
+      sql<boolean>`(${since}, ${sql.ref(`a.${other}`)}) < (${key.k.toISOString()}::timestamptz, ${key.id}::uuid)`,
     );
   }
   const rows = await query
@@ -134,7 +144,7 @@ export async function listFilms(
   table: 'wishes' | 'likes',
   page: PageRequest,
 ): Promise<{ items: { film: Film; addedAt: string }[]; nextCursor: string | null }> {
-  const key = after(page.cursor);
+  const key = afterTime(page.cursor);
   let query = db
     .selectFrom(`${table} as l`)
     .innerJoin('films', 'films.id', 'l.film_id')
@@ -143,7 +153,7 @@ export async function listFilms(
     .where('l.user_id', '=', userId);
   if (key) {
     query = query.where(
-      sql<boolean>`(l.added_at, l.film_id) < (${key.k}::timestamptz, ${key.id}::uuid)`,
+      sql<boolean>`(l.added_at, l.film_id) < (${key.k.toISOString()}::timestamptz, ${key.id}::uuid)`,
     );
   }
   const rows = await query
