@@ -20,8 +20,6 @@ import { resolveJwtSecret } from './auth/jwt-secret.js';
 import { TokenService } from './auth/token-service.js';
 import { type BackgroundService, backgroundServices } from './background-services.js';
 import { injectWebhook } from './inject-webhook.js';
-import { createNotifier } from './notifications/notifier.js';
-import { openNotificationSockets } from './notifications/socket-registry.js';
 import { loggingOptions } from './observability/logging.js';
 import { createMetrics } from './observability/metrics.js';
 import { projectionLags } from './observability/projection-lag.js';
@@ -34,6 +32,7 @@ import { clientErrorHandler, frameworkErrors, problemDetails } from './plugins/p
 import { protection } from './plugins/protection.js';
 import { requestIdFor } from './plugins/request-id.js';
 import { routeTable } from './plugins/route-table.js';
+import { createRealtime, type Realtime } from './realtime/realtime.js';
 import { healthRoutes } from './routes/health-routes.js';
 import { apiRoutes } from './routes/index.js';
 
@@ -43,6 +42,8 @@ declare module 'fastify' {
     holdExpiry: HoldExpiryScheduler | undefined;
     /** The stores and command handlers this app runs on (tests issue commands through it). */
     runtime: Runtime;
+    /** This app's realtime bus and socket hub (tests count its sockets). */
+    realtime: Realtime;
   }
 }
 
@@ -84,7 +85,6 @@ export async function buildApp(
   runtime.observeCommands(metrics.commands);
   metrics.measureProjectionLag(() => projectionLags(runtime));
   metrics.measureStuckProjections(() => readProjectionFailures(runtime.db));
-  metrics.countOpenSockets(openNotificationSockets);
   const app = Fastify({
     // Elastic Common Schema lines, each with its request id; one line per completed request.
     ...loggingOptions(config.LOG_LEVEL, options.logStream),
@@ -130,7 +130,9 @@ export async function buildApp(
   await app.register(protection, { config });
   await app.register(consistency, { runtime });
   await app.register(idempotency, { db: runtime.db, sweepEveryMs: config.IDEMPOTENCY_SWEEP_MS });
-  const notifier = createNotifier(config, app.log);
+  const realtime = createRealtime(config, app.log);
+  metrics.countOpenSockets(() => realtime.sockets.size);
+  app.decorate('realtime', realtime);
   // The simulated billing service delivers its webhooks through the app's own HTTP pipeline.
   const delivery = injectWebhook(app);
   const billing = {
@@ -139,14 +141,14 @@ export async function buildApp(
   };
   app.decorate('runtime', runtime);
   const tickets = new TicketCodes(ticketKeysFrom(config.TICKET_KEYS, jwtSecret));
-  const deps = { runtime, tokens, notifier, billing, tickets };
+  const deps = { runtime, tokens, realtime, billing, tickets };
   // A projecting-only process (ROLE=project) answers health checks and metrics, nothing else.
   await app.register(config.ROLE === 'project' ? healthRoutes : apiRoutes, deps);
 
   const services: BackgroundService[] =
     config.ROLE === 'serve'
       ? []
-      : backgroundServices(runtime, app.log, { notifier, metrics, tickets });
+      : backgroundServices(runtime, app.log, { bus: realtime.bus, metrics, tickets });
   // Simulated webhooks go through this app's webhook route: only a node serving it delivers.
   if (config.ROLE !== 'project' && config.BILLING === 'simulated') {
     const { db, now } = runtime;
@@ -158,12 +160,13 @@ export async function buildApp(
     services.find((s) => s instanceof HoldExpiryScheduler),
   );
   app.addHook('onReady', async () => {
-    await notifier.start();
+    await realtime.bus.start();
     for (const service of services) await service.start();
   });
   app.addHook('onClose', async () => {
+    realtime.sockets.close();
     for (const service of services.toReversed()) await service.stop();
-    await notifier.close();
+    await realtime.bus.close();
     if (!options.runtime) await runtime.close();
   });
   return app;

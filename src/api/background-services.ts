@@ -6,8 +6,9 @@ import { holdExpiryScheduler } from '../projections/reactors/hold-expiry.js';
 import { READ_MODELS_PROJECTOR, readModelProjectionsFor } from '../projections/read-models.js';
 import type { Runtime } from '../runtime.js';
 import type { TicketCodes } from '../tickets/ticket-codes.js';
-import type { Notifier } from './notifications/notifier.js';
+import { notificationFanOut } from './notifications/notification-fan-out.js';
 import type { Metrics } from './observability/metrics.js';
+import type { RealtimeBus } from './realtime/realtime-bus.js';
 
 /** Something that runs beside the API in a projecting process (ROLE all or project). */
 export interface BackgroundService {
@@ -21,7 +22,8 @@ export function backgroundServices(
   runtime: Runtime,
   log: FastifyBaseLogger,
   deps: {
-    readonly notifier?: Notifier;
+    /** Where committed notifications go live; without it they reach only the inbox. */
+    readonly bus?: RealtimeBus;
     readonly metrics?: Metrics;
     /** Signs the tickets mailed on confirmation; without it no mail is sent. */
     readonly tickets?: TicketCodes;
@@ -33,7 +35,9 @@ export function backgroundServices(
       name: READ_MODELS_PROJECTOR,
       store,
       db,
-      projections: readModelProjectionsFor({ publisher: deps.notifier }),
+      projections: readModelProjectionsFor({
+        publisher: deps.bus && notificationFanOut(deps.bus),
+      }),
       logger: log,
       onAdvance: (_position, applied) =>
         deps.metrics?.observeProjected(READ_MODELS_PROJECTOR, applied),

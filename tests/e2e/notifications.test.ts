@@ -1,6 +1,5 @@
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openNotificationSockets } from '../../src/api/notifications/socket-registry.js';
 import {
   problemOf,
   registerUser,
@@ -198,15 +197,15 @@ describe('live notifications', () => {
   it('drops a connection that does not answer pings and keeps one that does', async () => {
     const viewer = await registerUser(app, 'Viewer');
     // The earlier tests closed theirs; the server notices within a moment.
-    await until(() => openNotificationSockets() === 0);
+    await until(() => app.realtime.sockets.size === 0);
     const silent = await TestSocket.open(base, { token: viewer.token }, { autoPong: false });
     const lively = await TestSocket.open(base, { token: viewer.token });
-    expect(openNotificationSockets()).toBe(2);
+    expect(app.realtime.sockets.size).toBe(2);
     expect(await silent.closed).toBe(1006);
-    await until(() => openNotificationSockets() === 1);
+    await until(() => app.realtime.sockets.size === 1);
     expect(lively.ws.readyState).toBe(lively.ws.OPEN);
     await lively.close();
-    await until(() => openNotificationSockets() === 0);
+    await until(() => app.realtime.sockets.size === 0);
   });
 
   it('GET /api/notifications needs a token and a valid cursor', async () => {

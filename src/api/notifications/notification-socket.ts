@@ -3,7 +3,9 @@ import { sql } from 'kysely';
 import type { WebSocket } from 'ws';
 import type { Db } from '../../projections/db/database.js';
 import { type Notification, readInbox, toItem } from '../../projections/notification-inbox.js';
+import type { LiveConnection } from '../realtime/socket-hub.js';
 import { clientMessage } from '../schemas/notification.js';
+import { notificationsMessage, userTopic } from './notification-fan-out.js';
 
 const PAGE = 100;
 // A client this far behind is not reading: drop it rather than hold its backlog in memory.
@@ -11,13 +13,12 @@ const MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
 const OPEN = 1;
 
 /**
- * One user's notification WebSocket. Sends each notification at most once and in cursor
- * order: it remembers the last cursor sent, and while a resume reads the inbox it holds live
- * pushes back, then sends those the inbox read did not already cover.
+ * One user's notification WebSocket, following the topic `user:<id>`. Sends each notification
+ * at most once and in cursor order: it remembers the last cursor sent, and while a resume reads
+ * the inbox it holds live pushes back, then sends those the inbox read did not already cover.
  */
-export class NotificationSocket {
-  /** Whether the client answered the last ping. */
-  alive = true;
+export class NotificationSocket implements LiveConnection {
+  readonly topics: readonly string[];
   #lastSent: bigint | undefined;
   /** Live pushes held back while inbox reads run; undefined when none runs. */
   #held: Notification[] | undefined;
@@ -30,24 +31,36 @@ export class NotificationSocket {
     private readonly db: Db,
     private readonly log: FastifyBaseLogger,
   ) {
-    socket.on('pong', () => {
-      this.alive = true;
-    });
+    this.topics = [userTopic(userId)];
     socket.on('message', (raw, isBinary) => this.#receive(isBinary ? undefined : String(raw)));
     // A cursor from the start, so a catch-up after an outage reaches this socket even if it
     // has received nothing yet: it gets everything committed after it connected.
     this.#queue(() => this.#startAtInboxHead());
   }
 
-  /** A notification committed just now (live fan-out). */
-  push(notification: Notification): void {
-    if (this.#held) this.#held.push(notification);
-    else this.#send(notification);
+  /** Notifications committed just now (live fan-out). */
+  receive(_topic: string, message: unknown): void {
+    const parsed = notificationsMessage.safeParse(message);
+    if (!parsed.success) {
+      this.log.warn({ userId: this.userId }, 'ignored a malformed notifications message');
+      return;
+    }
+    for (const notification of parsed.data.notifications) this.#push(notification);
+  }
+
+  /** Live delivery began after the inbox head was read: re-read what fell in between. */
+  subscribed(): void {
+    this.#readInbox(undefined);
   }
 
   /** Live delivery may have missed some: re-read the inbox after the last cursor sent. */
-  catchUp(): void {
+  resync(): void {
     this.#readInbox(undefined);
+  }
+
+  #push(notification: Notification): void {
+    if (this.#held) this.#held.push(notification);
+    else this.#send(notification);
   }
 
   #receive(text: string | undefined): void {

@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import { z } from 'zod';
 import { describeFailure, readProjectionFailures } from '../../projections/projection-failures.js';
 import type { Runtime } from '../../runtime.js';
-import type { Notifier } from '../notifications/notifier.js';
+import type { Realtime } from '../realtime/realtime.js';
 import type { TypedApp } from './typed-app.js';
 
 const healthSchema = z.object({
@@ -19,7 +19,7 @@ const message = (error: unknown) => (error instanceof Error ? error.message : St
 /** Liveness (the process answers) and readiness (its stores answer). */
 export async function healthRoutes(
   app: TypedApp,
-  { runtime, notifier }: { runtime: Runtime; notifier?: Notifier },
+  { runtime, realtime }: { runtime: Runtime; realtime?: Realtime },
 ) {
   app.get(
     '/health/live',
@@ -42,7 +42,7 @@ export async function healthRoutes(
           (failures) => (failures.length === 0 ? 'ok' : failures.map(describeFailure).join('; ')),
           message,
         ),
-        notifier?.check().catch(message),
+        realtime?.bus.check().catch(message),
       ]);
       const checks: Record<string, string> = { readModels, eventStore, projections };
       if (notificationFanOut !== undefined) checks.notificationFanOut = notificationFanOut;

@@ -2,7 +2,7 @@ import type { CheckoutDeps } from '../../projections/billing/simulated-checkout.
 import type { Runtime } from '../../runtime.js';
 import type { TicketCodes } from '../../tickets/ticket-codes.js';
 import type { TokenService } from '../auth/token-service.js';
-import type { Notifier } from '../notifications/notifier.js';
+import type { Realtime } from '../realtime/realtime.js';
 import { userRoutes } from '../social/user-routes.js';
 import { wishlistRoutes } from '../social/wishlist-routes.js';
 import { checkInRoutes } from '../tickets/check-in-routes.js';
@@ -25,8 +25,8 @@ export interface RouteDeps {
   readonly tokens: TokenService;
   /** The simulated billing service's webhook secret and delivery (checkout and webhook). */
   readonly billing?: Omit<CheckoutDeps, 'db' | 'commands' | 'now'>;
-  /** Live notification fan-out (default: in-process). */
-  readonly notifier?: Notifier;
+  /** The realtime bus and this node's socket hub, which every WebSocket route joins. */
+  readonly realtime: Realtime;
   /** Signs and verifies ticket codes. */
   readonly tickets: TicketCodes;
 }

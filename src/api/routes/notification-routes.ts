@@ -1,9 +1,7 @@
 import type {} from '@fastify/websocket';
 import { listNotifications } from '../../projections/notification-inbox.js';
 import { ApiError } from '../api-error.js';
-import { LocalNotifier } from '../notifications/local-notifier.js';
 import { NotificationSocket } from '../notifications/notification-socket.js';
-import { SocketRegistry } from '../notifications/socket-registry.js';
 import { requireUser } from '../plugins/authentication.js';
 import { inboxQuery, inboxSchema, socketQuery } from '../schemas/notification.js';
 import type { RouteDeps } from './index.js';
@@ -14,10 +12,7 @@ const security = [{ bearer: [] }];
 
 /** The caller's notifications inbox and the live notifications WebSocket. */
 export async function notificationRoutes(app: TypedApp, deps: RouteDeps) {
-  const { runtime } = deps;
-  const notifier = deps.notifier ?? new LocalNotifier(app.log);
-  const registry = new SocketRegistry(notifier, runtime.config.WS_PING_MS);
-  app.addHook('onClose', async () => registry.close());
+  const { runtime, realtime } = deps;
 
   app.get(
     '/api/notifications',
@@ -62,7 +57,7 @@ export async function notificationRoutes(app: TypedApp, deps: RouteDeps) {
     },
     wsHandler: (socket, request) => {
       const userId = requireUser(request);
-      registry.add(new NotificationSocket(userId, socket, runtime.db, request.log));
+      realtime.sockets.add(new NotificationSocket(userId, socket, runtime.db, request.log));
     },
   });
 }
