@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { NewEvent } from '../eventstore/event-store.js';
+import { storedEventProblem } from '../eventstore/stored-event-schemas.js';
 import { CliError } from './io.js';
 
 const lineSchema = z.object({
@@ -38,6 +39,11 @@ export function parseEventLine(text: string, lineNo: number): EventLine {
     throw new CliError(`line ${lineNo}: not an exported event (${problems.join('; ')})`);
   }
   const { revision, createdAt, ...event } = parsed.data;
+  // Checked as the current code reads it (upcast from its schemaVersion first).
+  const problem = storedEventProblem(event);
+  if (problem !== undefined) {
+    throw new CliError(`line ${lineNo}: ${event.type} data does not match its schema (${problem})`);
+  }
   return {
     ...event,
     revision: BigInt(revision),

@@ -1,9 +1,7 @@
 import { v5 as uuidv5, v7 as uuidv7 } from 'uuid';
 import type { DomainEvent } from '../domain/decider.js';
 import type { NewEvent, RecordedEvent } from '../eventstore/event-store.js';
-
-/** Version of the event data schema written by this code. */
-export const SCHEMA_VERSION = 1;
+import { upcasters } from '../eventstore/upcast.js';
 
 const EVENT_ID_NAMESPACE = '4f3c2a1e-8d0b-4c5e-9a7f-3b2d1c0e9f8a';
 
@@ -32,7 +30,8 @@ export function toNewEvents(events: readonly DomainEvent[], metadata: CommandMet
       correlationId,
       ...(causationId === undefined ? {} : { causationId }),
       ...(userId === undefined ? {} : { userId }),
-      schemaVersion: SCHEMA_VERSION,
+      // The version readers upcast to: data written now is current, no step runs on it.
+      schemaVersion: upcasters.versionOf(event.type),
     },
   }));
 }

@@ -9,7 +9,7 @@ import {
   type Position,
 } from '@eventstore/db-client';
 import type { EventMetadata, ExpectedRevision, NewEvent, RecordedEvent } from './event-store.js';
-import { upcast } from './upcast.js';
+import { decodeStoredEvent } from './stored-event-schemas.js';
 
 const POSITION_PATTERN = /^(\d{1,20})-(\d{1,20})$/;
 /** The start of `$all`, reported by an empty append to a stream that does not exist. */
@@ -129,7 +129,7 @@ export function toRecordedEvent(event: EsdbRecordedEvent): RecordedEvent | undef
     return undefined;
   }
   if (!isRecord(event.data)) return undefined;
-  return upcast({
+  return decodeStoredEvent({
     id: event.id,
     type: event.type,
     data: event.data,

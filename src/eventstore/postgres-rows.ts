@@ -1,6 +1,6 @@
 import type { EventMetadata, RecordedEvent } from './event-store.js';
 import { formatPosition } from './postgres-position.js';
-import { upcast } from './upcast.js';
+import { decodeStoredEvent } from './stored-event-schemas.js';
 
 /**
  * The columns of an event row as both drivers return them. int8 and xid8 are cast to text:
@@ -28,7 +28,7 @@ const json = <T>(value: unknown): T => (typeof value === 'string' ? JSON.parse(v
 
 /** Maps a row to the port's event shape. */
 export function toRecordedEvent(row: EventRow): RecordedEvent {
-  return upcast({
+  return decodeStoredEvent({
     id: row.event_id,
     type: row.type,
     data: json<Record<string, unknown>>(row.data),

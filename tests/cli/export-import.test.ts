@@ -118,4 +118,27 @@ describe.each(backends)('import of bad input on $name', (backend) => {
     const missing = await target.cli(['import', join(tmpdir(), 'cowatch-missing.ndjson')]);
     expect(missing).toMatchObject({ code: 2, err: expect.stringMatching(/cannot read/) });
   });
+
+  it('refuses an event whose data does not match its type’s schema, naming the line', async () => {
+    const placeId = '7d1c3f0e-2b4a-4e6f-8a9c-0b1d2e3f4a5b';
+    const line = (revision: number, type: string, data: object) =>
+      JSON.stringify({
+        streamId: `place-${placeId}`,
+        revision: String(revision),
+        id: `0190f2a1-7c3e-7b4d-9e5f-00000000000${revision}`,
+        type,
+        data,
+        metadata: { correlationId: 'import', schemaVersion: 1 },
+      });
+    const created = { placeId, hostId: placeId, name: 'Attic', address: null, description: null };
+    const input = [
+      line(0, 'PlaceCreated', { ...created, createdAt: '2030-01-01T10:00:00.000Z' }),
+      line(1, 'PlaceDeleted', { placeId, deletedAt: 7 }),
+    ].join('\n');
+    const bad = await target.cli(['import', '-'], `${input}\n`);
+    expect(bad).toMatchObject({
+      code: 2,
+      err: 'cowatch: line 2: PlaceDeleted data does not match its schema (deletedAt: Invalid input: expected string, received number)\n',
+    });
+  });
 });

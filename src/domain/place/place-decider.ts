@@ -1,9 +1,9 @@
-import type { Decider, DomainEvent } from '../decider.js';
+import type { Decider } from '../decider.js';
+import { eventGuard } from '../event-schema.js';
 import { decidePlace, evolvePlace, initialPlaceState, type PlaceState } from './place.js';
 import type { PlaceCommand } from './place-commands.js';
-import { type PlaceEvent, placeEventTypes } from './place-events.js';
-
-const types = new Set<string>(placeEventTypes);
+import { placeEventSchemas } from './place-event-schemas.js';
+import type { PlaceEvent } from './place-events.js';
 
 /** The place aggregate: a host's venue and its schedule of screenings. */
 export const placeDecider: Decider<PlaceCommand, PlaceEvent, PlaceState> = {
@@ -11,5 +11,5 @@ export const placeDecider: Decider<PlaceCommand, PlaceEvent, PlaceState> = {
   initialState: initialPlaceState,
   decide: decidePlace,
   evolve: evolvePlace,
-  isEvent: (event: DomainEvent): event is PlaceEvent => types.has(event.type),
+  isEvent: eventGuard(placeEventSchemas),
 };

@@ -1,6 +1,8 @@
 import { Set as ImmutableSet } from 'immutable';
-import type { Decider, DomainEvent } from '../decider.js';
+import type { Decider } from '../decider.js';
 import { assertNever, refuse } from '../errors.js';
+import { eventGuard } from '../event-schema.js';
+import { followingEventSchemas } from './social-event-schemas.js';
 
 /**
  * Who one user follows: the stream `follows-<followerId>`. One stream per follower, not per
@@ -85,13 +87,11 @@ function decide(command: FollowingCommand, state: FollowingState): FollowingEven
   }
 }
 
-const types = new Set<string>(['UserFollowed', 'UserUnfollowed']);
-
 /** The following aggregate: one user's outgoing follows. */
 export const followingDecider: Decider<FollowingCommand, FollowingEvent, FollowingState> = {
   category: 'follows',
   initialState,
   decide,
   evolve,
-  isEvent: (event: DomainEvent): event is FollowingEvent => types.has(event.type),
+  isEvent: eventGuard(followingEventSchemas),
 };

@@ -1,6 +1,8 @@
 import { Set as ImmutableSet } from 'immutable';
-import type { Decider, DomainEvent } from '../decider.js';
+import type { Decider } from '../decider.js';
 import { assertNever } from '../errors.js';
+import { eventGuard } from '../event-schema.js';
+import { libraryEventSchemas } from './social-event-schemas.js';
 
 /** The two lists a user keeps of films. */
 export type FilmList = 'wishlist' | 'likes';
@@ -64,13 +66,11 @@ function decide(command: LibraryCommand, state: LibraryState): LibraryEvent[] {
   return [{ type, data: { userId, filmId, at: command.now.toISOString() } }];
 }
 
-const types = new Set<string>(['FilmWished', 'FilmUnwished', 'FilmLiked', 'FilmUnliked']);
-
 /** The library aggregate: one user's wishlist and likes. */
 export const libraryDecider: Decider<LibraryCommand, LibraryEvent, LibraryState> = {
   category: 'library',
   initialState,
   decide,
   evolve,
-  isEvent: (event: DomainEvent): event is LibraryEvent => types.has(event.type),
+  isEvent: eventGuard(libraryEventSchemas),
 };
