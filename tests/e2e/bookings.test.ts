@@ -10,6 +10,7 @@ import {
   type TestApp,
   type TestUser,
 } from '../support/app.js';
+import { createScreening } from '../support/screenings.js';
 
 interface Booking {
   id: string;
@@ -28,42 +29,17 @@ type Seating = { capacity: number } | { seating: { rows: number; seatsPerRow: nu
 
 let t: TestApp;
 let app: FastifyInstance;
-let filmId: string;
 
 beforeAll(async () => {
   t = await startTestApp();
   app = t.app;
-  filmId = (await app.inject({ url: '/api/films?limit=1' })).json<{ items: { id: string }[] }>()
-    .items[0]!.id;
 });
 afterAll(() => t?.close());
 
 const at = (response: LightMyRequestResponse) => String(response.headers['x-position']);
 
-async function screening(host: TestUser, seating: Seating, amount = 1200): Promise<string> {
-  const place = await app.inject({
-    method: 'POST',
-    url: '/api/places',
-    headers: host.auth,
-    payload: { name: 'Garage cinema' },
-  });
-  expect(place.statusCode).toBe(201);
-  const startsAt = new Date(t.clock.now().getTime() + 7 * 86_400_000).toISOString();
-  const response = await app.inject({
-    method: 'POST',
-    url: '/api/screenings',
-    headers: host.auth,
-    payload: {
-      placeId: place.json<{ id: string }>().id,
-      filmId,
-      startsAt,
-      price: { amount, currency: 'EUR' },
-      ...seating,
-    },
-  });
-  expect(response.statusCode).toBe(201);
-  return response.json<{ id: string }>().id;
-}
+const screening = async (host: TestUser, seating: Seating, amount = 1200) =>
+  (await createScreening(t, host, { amount, seating, startsInDays: 7 })).id;
 
 function book(user: TestUser | undefined, payload: Record<string, unknown>) {
   return app.inject({ method: 'POST', url: '/api/bookings', headers: user?.auth, payload });

@@ -10,6 +10,7 @@ import {
   type TestUser,
 } from '../support/app.js';
 import { databaseUrl } from '../support/postgres.js';
+import { createBooking, createScreening } from '../support/screenings.js';
 
 const TICKET_KEYS = 'door1:door-secret-door-secret';
 const codes = new TicketCodes([{ id: 'door1', secret: 'door-secret-door-secret' }]);
@@ -24,63 +25,28 @@ interface CheckIn {
 
 let t: TestApp;
 let app: FastifyInstance;
-let filmId: string;
 let host: TestUser;
 
 beforeAll(async () => {
   t = await startTestApp({ TICKET_KEYS });
   app = t.app;
-  filmId = (await app.inject({ url: '/api/films?limit=1' })).json<{ items: { id: string }[] }>()
-    .items[0]!.id;
   host = await registerUser(app, 'Host');
 });
 afterAll(() => t?.close());
 
-async function screening(
+const screening = async (
   server: FastifyInstance,
   by: TestUser,
   amount = 0,
   seating: Record<string, unknown> = { capacity: 200 },
-): Promise<string> {
-  const place = await server.inject({
-    method: 'POST',
-    url: '/api/places',
-    headers: by.auth,
-    payload: { name: 'Garage cinema' },
-  });
-  expect(place.statusCode).toBe(201);
-  const startsAt = new Date(t.clock.now().getTime() + 86_400_000).toISOString();
-  const response = await server.inject({
-    method: 'POST',
-    url: '/api/screenings',
-    headers: by.auth,
-    payload: {
-      placeId: place.json<{ id: string }>().id,
-      filmId,
-      startsAt,
-      price: { amount, currency: 'EUR' },
-      ...seating,
-    },
-  });
-  expect(response.statusCode).toBe(201);
-  return response.json<{ id: string }>().id;
-}
+) => (await createScreening({ app: server, clock: t.clock }, by, { amount, seating })).id;
 
-async function book(
+const book = (
   server: FastifyInstance,
   user: TestUser,
   screeningId: string,
   choice: Record<string, unknown> = { quantity: 2 },
-) {
-  const response = await server.inject({
-    method: 'POST',
-    url: '/api/bookings',
-    headers: user.auth,
-    payload: { screeningId, ...choice },
-  });
-  expect(response.statusCode).toBe(201);
-  return response.json<{ id: string; status: string }>();
-}
+) => createBooking(server, user, screeningId, choice);
 
 function scan(server: FastifyInstance, by: TestUser, screeningId: string, code: string) {
   return server.inject({

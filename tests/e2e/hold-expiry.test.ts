@@ -7,6 +7,7 @@ import { createCommandContext } from '../../src/commands/command-context.js';
 import { HoldExpiryScheduler } from '../../src/projections/reactors/hold-expiry.js';
 import { registerUser, startTestApp, type TestApp, type TestUser } from '../support/app.js';
 import { databaseUrl } from '../support/postgres.js';
+import { createScreening } from '../support/screenings.js';
 
 interface Booking {
   id: string;
@@ -19,32 +20,14 @@ type Seat = { row: number; number: number };
 const MINUTE = 60_000;
 const QUIET = { EXPIRY_POLL_MS: '3600000' }; // the scheduler ticks at start, then only by hand
 
-async function screening(t: TestApp, host: TestUser, amount = 1200): Promise<string> {
-  const { app } = t;
-  const place = await app.inject({
-    method: 'POST',
-    url: '/api/places',
-    headers: host.auth,
-    payload: { name: 'Garage cinema' },
-  });
-  const filmId = (await app.inject({ url: '/api/films?limit=1' })).json<{
-    items: { id: string }[];
-  }>().items[0]!.id;
-  const response = await app.inject({
-    method: 'POST',
-    url: '/api/screenings',
-    headers: host.auth,
-    payload: {
-      placeId: place.json<{ id: string }>().id,
-      filmId,
-      startsAt: new Date(t.clock.now().getTime() + 7 * 86_400_000).toISOString(),
-      price: { amount, currency: 'EUR' },
-      seating: { rows: 2, seatsPerRow: 2 },
-    },
-  });
-  expect(response.statusCode).toBe(201);
-  return response.json<{ id: string }>().id;
-}
+const screening = async (t: TestApp, host: TestUser, amount = 1200) =>
+  (
+    await createScreening(t, host, {
+      amount,
+      seating: { seating: { rows: 2, seatsPerRow: 2 } },
+      startsInDays: 7,
+    })
+  ).id;
 
 /** Books one seat and waits until the read model has the booking. */
 async function book(t: TestApp, user: TestUser, screeningId: string, seat: Seat): Promise<Booking> {

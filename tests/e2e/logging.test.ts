@@ -3,7 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/api/app.js';
 import { loadConfig } from '../../src/config.js';
 import { openRuntime, type Runtime } from '../../src/runtime.js';
-import { registerUser } from '../support/app.js';
+import { registerUser, TestClock } from '../support/app.js';
+import { createScreening } from '../support/screenings.js';
 
 type Line = Record<string, unknown> & { message: string };
 
@@ -82,28 +83,11 @@ describe('request log lines', () => {
 describe('background work', () => {
   it('logs the correlation id of the request that caused it under the requests’ field', async () => {
     const host = await registerUser(app, 'Host');
-    const filmId = (await app.inject({ url: '/api/films?limit=1' })).json<{
-      items: { id: string }[];
-    }>().items[0]?.id;
-    const place = await app.inject({
-      method: 'POST',
-      url: '/api/places',
-      headers: host.auth,
-      payload: { name: 'Log room' },
+    // This app runs on the real clock.
+    const screening = await createScreening({ app, clock: new TestClock() }, host, {
+      amount: 900,
+      seating: { capacity: 4 },
     });
-    const screening = await app.inject({
-      method: 'POST',
-      url: '/api/screenings',
-      headers: host.auth,
-      payload: {
-        placeId: place.json<{ id: string }>().id,
-        filmId,
-        startsAt: new Date(Date.now() + 86_400_000).toISOString(),
-        capacity: 4,
-        price: { amount: 900, currency: 'EUR' },
-      },
-    });
-    expect(screening.statusCode).toBe(201);
 
     const requestId = 'log-test-paid-hold';
     const booked = await app.inject({
@@ -111,7 +95,7 @@ describe('background work', () => {
       url: '/api/bookings',
       // Asynchronous: the billing reactor, not the request, opens the payment and logs it.
       headers: { ...host.auth, prefer: 'respond-async', 'x-request-id': requestId },
-      payload: { screeningId: screening.json<{ id: string }>().id, quantity: 1 },
+      payload: { screeningId: screening.id, quantity: 1 },
     });
     expect(booked.statusCode).toBe(201);
 

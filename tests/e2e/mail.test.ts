@@ -14,6 +14,7 @@ import { TicketCodes } from '../../src/tickets/ticket-codes.js';
 import { localTime } from '../../src/tickets/ticket-view.js';
 import { registerUser, startTestApp, type TestApp, type TestUser } from '../support/app.js';
 import { databaseUrl } from '../support/postgres.js';
+import { createBooking, createScreening } from '../support/screenings.js';
 
 vi.setConfig({ testTimeout: 60_000, hookTimeout: 60_000 });
 
@@ -89,7 +90,6 @@ let dataDir: string | undefined;
 let t: TestApp;
 let app: FastifyInstance;
 let host: TestUser;
-let filmId: string;
 
 beforeAll(async () => {
   inbox = new Inbox();
@@ -104,8 +104,6 @@ beforeAll(async () => {
   });
   app = t.app;
   host = await registerUser(app, 'Host');
-  filmId = (await app.inject({ url: '/api/films?limit=1' })).json<{ items: { id: string }[] }>()
-    .items[0]!.id;
 });
 afterAll(async () => {
   await t?.close();
@@ -113,41 +111,11 @@ afterAll(async () => {
   if (dataDir) await rm(dataDir, { recursive: true, force: true });
 });
 
-async function screening(amount = 0): Promise<{ id: string; startsAt: string }> {
-  const place = await app.inject({
-    method: 'POST',
-    url: '/api/places',
-    headers: host.auth,
-    payload: { name: 'Film Forum' },
-  });
-  const startsAt = new Date(t.clock.now().getTime() + 3 * 86_400_000).toISOString();
-  const response = await app.inject({
-    method: 'POST',
-    url: '/api/screenings',
-    headers: host.auth,
-    payload: {
-      placeId: place.json<{ id: string }>().id,
-      filmId,
-      startsAt,
-      price: { amount, currency: 'USD' },
-      capacity: 20,
-    },
-  });
-  expect(response.statusCode).toBe(201);
-  return { id: response.json<{ id: string }>().id, startsAt };
-}
+const screening = (amount = 0) =>
+  createScreening(t, host, { amount, currency: 'USD', startsInDays: 3 });
 
-async function book(user: TestUser, screeningId: string) {
-  const response = await app.inject({
-    method: 'POST',
-    url: '/api/bookings',
-    headers: user.auth,
-    payload: { screeningId, quantity: 2 },
-  });
-  expect(response.statusCode).toBe(201);
-  const position = String(response.headers['x-position']);
-  return { ...response.json<{ id: string; status: string }>(), position };
-}
+const book = (user: TestUser, screeningId: string) =>
+  createBooking(app, user, screeningId, { quantity: 2 });
 
 async function outboxRow(bookingUser: TestUser) {
   return t.runtime.db

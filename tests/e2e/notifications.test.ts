@@ -1,4 +1,4 @@
-import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   problemOf,
@@ -14,58 +14,31 @@ import {
   until,
   type WsNotification,
 } from '../support/notification-socket.js';
+import { createBooking, createScreening } from '../support/screenings.js';
 
 let t: TestApp;
 let app: FastifyInstance;
 let base: string;
-let filmId: string;
 
 beforeAll(async () => {
   t = await startTestApp({ WS_PING_MS: '100' });
   app = t.app;
   base = await listen(app);
-  filmId = (await app.inject({ url: '/api/films?limit=1' })).json<{ items: { id: string }[] }>()
-    .items[0]!.id;
 });
 afterAll(() => t?.close());
 
-const at = (response: LightMyRequestResponse) => String(response.headers['x-position']);
-
 /** A general-admission screening of `host`, free unless a price is given. */
-async function screening(host: TestUser, amount = 0): Promise<string> {
-  const place = await app.inject({
-    method: 'POST',
-    url: '/api/places',
-    headers: host.auth,
-    payload: { name: 'Attic cinema' },
-  });
-  const startsAt = new Date(t.clock.now().getTime() + 7 * 86_400_000).toISOString();
-  const response = await app.inject({
-    method: 'POST',
-    url: '/api/screenings',
-    headers: host.auth,
-    payload: {
-      placeId: place.json<{ id: string }>().id,
-      filmId,
-      startsAt,
-      price: { amount, currency: 'EUR' },
-      capacity: 50,
-    },
-  });
-  expect(response.statusCode).toBe(201);
-  return response.json<{ id: string }>().id;
-}
+const screening = async (host: TestUser, amount = 0) =>
+  (await createScreening(t, host, { amount, seating: { capacity: 50 }, startsInDays: 7 })).id;
 
-async function book(user: TestUser, screeningId: string, position?: string) {
-  const response = await app.inject({
-    method: 'POST',
-    url: '/api/bookings',
-    headers: { ...user.auth, ...(position ? { 'x-min-position': position } : {}) },
-    payload: { screeningId, quantity: 1 },
-  });
-  expect(response.statusCode).toBe(201);
-  return { id: response.json<{ id: string }>().id, position: at(response) };
-}
+const book = (user: TestUser, screeningId: string, position?: string) =>
+  createBooking(
+    app,
+    user,
+    screeningId,
+    { quantity: 1 },
+    position ? { 'x-min-position': position } : {},
+  );
 
 async function inbox(user: TestUser, position: string, after?: string) {
   const response = await app.inject({

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registerUser, startTestApp, type TestApp } from '../support/app.js';
+import { createScreening } from '../support/screenings.js';
 
 let t: TestApp;
 
@@ -13,26 +14,10 @@ describe('a log written when PaymentRequested carried the Stripe client secret',
   it('serves the payment reference only: to the store reader, the read model and the host', async () => {
     const { app, runtime } = t;
     const [host, user] = [await registerUser(app, 'Host'), await registerUser(app)];
-    const film = await app.inject({ url: '/api/films?limit=1' });
-    const place = await app.inject({
-      method: 'POST',
-      url: '/api/places',
-      headers: host.auth,
-      payload: { name: 'Barn' },
+    const { id: screeningId } = await createScreening(t, host, {
+      amount: 800,
+      seating: { capacity: 4 },
     });
-    const screening = await app.inject({
-      method: 'POST',
-      url: '/api/screenings',
-      headers: host.auth,
-      payload: {
-        placeId: place.json<{ id: string }>().id,
-        filmId: film.json<{ items: { id: string }[] }>().items[0]?.id,
-        startsAt: new Date(t.clock.now().getTime() + 86_400_000).toISOString(),
-        price: { amount: 800, currency: 'EUR' },
-        capacity: 4,
-      },
-    });
-    const screeningId = screening.json<{ id: string }>().id;
     // A hold and its payment as earlier versions wrote them, secret and all, in one append so
     // the billing reactor finds the payment already there.
     const bookingId = randomUUID();

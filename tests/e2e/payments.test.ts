@@ -14,6 +14,7 @@ import {
   type TestUser,
 } from '../support/app.js';
 import { databaseUrl } from '../support/postgres.js';
+import { createScreening } from '../support/screenings.js';
 
 interface Booking {
   id: string;
@@ -25,43 +26,25 @@ interface Booking {
 
 let t: TestApp;
 let app: FastifyInstance;
-let filmId: string;
 let secret: string;
 
 beforeAll(async () => {
   t = await startTestApp();
   app = t.app;
   secret = billingWebhookSecret(t.config, t.config.JWT_SECRET ?? '');
-  filmId = (await app.inject({ url: '/api/films?limit=1' })).json<{ items: { id: string }[] }>()
-    .items[0]!.id;
 });
 afterAll(() => t?.close());
 
 const at = (response: LightMyRequestResponse) => String(response.headers['x-position']);
 
-async function screening(host: TestUser, amount = 1500): Promise<string> {
-  const place = await app.inject({
-    method: 'POST',
-    url: '/api/places',
-    headers: host.auth,
-    payload: { name: 'Attic cinema' },
-  });
-  const startsAt = new Date(t.clock.now().getTime() + 7 * 86_400_000).toISOString();
-  const response = await app.inject({
-    method: 'POST',
-    url: '/api/screenings',
-    headers: host.auth,
-    payload: {
-      placeId: place.json<{ id: string }>().id,
-      filmId,
-      startsAt,
-      price: { amount, currency: 'EUR' },
-      seating: { rows: 2, seatsPerRow: 2 },
-    },
-  });
-  expect(response.statusCode).toBe(201);
-  return response.json<{ id: string }>().id;
-}
+const screening = async (host: TestUser, amount = 1500) =>
+  (
+    await createScreening(t, host, {
+      amount,
+      seating: { seating: { rows: 2, seatsPerRow: 2 } },
+      startsInDays: 7,
+    })
+  ).id;
 
 /** A paid hold of seat A1, with the payment billing opened for it. */
 async function hold(user: TestUser, screeningId: string) {
@@ -354,25 +337,10 @@ describe('a flaky billing service', () => {
     try {
       const { app: api, runtime } = flaky;
       const host = await registerUser(api, 'Host');
-      const place = await api.inject({
-        method: 'POST',
-        url: '/api/places',
-        headers: host.auth,
-        payload: { name: 'Shed' },
+      const { id: screeningId } = await createScreening(flaky, host, {
+        amount: 900,
+        seating: { capacity: 10 },
       });
-      const created = await api.inject({
-        method: 'POST',
-        url: '/api/screenings',
-        headers: host.auth,
-        payload: {
-          placeId: place.json<{ id: string }>().id,
-          filmId,
-          startsAt: new Date(flaky.clock.now().getTime() + 86_400_000).toISOString(),
-          price: { amount: 900, currency: 'EUR' },
-          capacity: 10,
-        },
-      });
-      const screeningId = created.json<{ id: string }>().id;
       const user = await registerUser(api);
       const positions: string[] = [];
       for (let i = 0; i < 4; i++) {
@@ -439,29 +407,15 @@ describe.skipIf(!databaseUrl)('a checkout the API dies in', () => {
     );
     const { app: api } = dying;
     const [host, user] = [await registerUser(api, 'Host'), await registerUser(api)];
-    const place = await api.inject({
-      method: 'POST',
-      url: '/api/places',
-      headers: host.auth,
-      payload: { name: 'Cellar' },
-    });
-    const created = await api.inject({
-      method: 'POST',
-      url: '/api/screenings',
-      headers: host.auth,
-      payload: {
-        placeId: place.json<{ id: string }>().id,
-        filmId,
-        startsAt: new Date(dying.clock.now().getTime() + 86_400_000).toISOString(),
-        price: { amount: 1500, currency: 'EUR' },
-        capacity: 2,
-      },
+    const created = await createScreening(dying, host, {
+      amount: 1500,
+      seating: { capacity: 2 },
     });
     const held = await api.inject({
       method: 'POST',
       url: '/api/bookings',
       headers: user.auth,
-      payload: { screeningId: created.json<{ id: string }>().id, quantity: 1 },
+      payload: { screeningId: created.id, quantity: 1 },
     });
     const booking = held.json<Booking>();
     const paymentId = booking.payment?.paymentId ?? '';

@@ -8,6 +8,7 @@ import {
   type TestApp,
   type TestUser,
 } from '../support/app.js';
+import { createBooking, createScreening } from '../support/screenings.js';
 
 const codes = new TicketCodes([{ id: 'box', secret: 'box-office-secret-42' }]);
 
@@ -24,7 +25,6 @@ interface Ticket {
 
 let t: TestApp;
 let app: FastifyInstance;
-let filmId: string;
 let host: TestUser;
 
 beforeAll(async () => {
@@ -33,54 +33,27 @@ beforeAll(async () => {
     DEFAULT_TIME_ZONE: 'Europe/Paris',
   });
   app = t.app;
-  filmId = (await app.inject({ url: '/api/films?limit=1' })).json<{ items: { id: string }[] }>()
-    .items[0]!.id;
   host = await registerUser(app, 'Host');
 });
 afterAll(() => t?.close());
 
-async function screening(amount: number, timeZone?: string): Promise<string> {
-  const place = await app.inject({
-    method: 'POST',
-    url: '/api/places',
-    headers: host.auth,
-    payload: { name: 'Le Grand Rex', ...(timeZone ? { timeZone } : {}) },
-  });
-  const response = await app.inject({
-    method: 'POST',
-    url: '/api/screenings',
-    headers: host.auth,
-    payload: {
-      placeId: place.json<{ id: string }>().id,
-      filmId,
-      startsAt: new Date(t.clock.now().getTime() + 86_400_000).toISOString(),
-      price: { amount, currency: 'EUR' },
-      seating: { rows: 3, seatsPerRow: 4 },
-    },
-  });
-  expect(response.statusCode).toBe(201);
-  return response.json<{ id: string }>().id;
-}
+const screening = async (amount: number, timeZone?: string) =>
+  (
+    await createScreening(t, host, {
+      placeName: 'Le Grand Rex',
+      amount,
+      ...(timeZone ? { timeZone } : {}),
+      seating: { seating: { rows: 3, seatsPerRow: 4 } },
+    })
+  ).id;
 
-async function book(user: TestUser, screeningId: string) {
-  const response = await app.inject({
-    method: 'POST',
-    url: '/api/bookings',
-    headers: user.auth,
-    payload: {
-      screeningId,
-      seats: [
-        { row: 2, number: 3 },
-        { row: 2, number: 4 },
-      ],
-    },
+const book = (user: TestUser, screeningId: string) =>
+  createBooking(app, user, screeningId, {
+    seats: [
+      { row: 2, number: 3 },
+      { row: 2, number: 4 },
+    ],
   });
-  expect(response.statusCode).toBe(201);
-  return {
-    id: response.json<{ id: string }>().id,
-    position: String(response.headers['x-position']),
-  };
-}
 
 function ticket(user: TestUser, bookingId: string, position: string, accept?: string) {
   return app.inject({

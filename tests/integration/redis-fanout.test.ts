@@ -1,51 +1,18 @@
-import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registerUser, startTestApp, type TestApp, type TestUser } from '../support/app.js';
 import { listen, TestSocket } from '../support/notification-socket.js';
 import { databaseUrl } from '../support/postgres.js';
 import { RedisProxy } from '../support/redis-proxy.js';
+import { createBooking, createScreening } from '../support/screenings.js';
 
 const redisUrl = process.env.REDIS_URL;
-const at = (response: LightMyRequestResponse) => String(response.headers['x-position']);
 
-/** A free general-admission screening hosted by `host`, created through `app`. */
-async function freeScreening(t: TestApp, host: TestUser): Promise<string> {
-  const { app } = t;
-  const filmId = (await app.inject({ url: '/api/films?limit=1' })).json<{
-    items: { id: string }[];
-  }>().items[0]!.id;
-  const place = await app.inject({
-    method: 'POST',
-    url: '/api/places',
-    headers: host.auth,
-    payload: { name: 'Basement' },
-  });
-  const response = await app.inject({
-    method: 'POST',
-    url: '/api/screenings',
-    headers: host.auth,
-    payload: {
-      placeId: place.json<{ id: string }>().id,
-      filmId,
-      startsAt: new Date(t.clock.now().getTime() + 86_400_000).toISOString(),
-      price: { amount: 0, currency: 'EUR' },
-      capacity: 20,
-    },
-  });
-  expect(response.statusCode).toBe(201);
-  return response.json<{ id: string }>().id;
-}
+/** A free general-admission screening hosted by `host`, created through `t`. */
+const freeScreening = async (t: TestApp, host: TestUser) => (await createScreening(t, host)).id;
 
-async function book(app: FastifyInstance, user: TestUser, screeningId: string) {
-  const response = await app.inject({
-    method: 'POST',
-    url: '/api/bookings',
-    headers: user.auth,
-    payload: { screeningId, quantity: 1 },
-  });
-  expect(response.statusCode).toBe(201);
-  return { id: response.json<{ id: string }>().id, position: at(response) };
-}
+const book = (app: FastifyInstance, user: TestUser, screeningId: string) =>
+  createBooking(app, user, screeningId);
 
 describe.skipIf(!databaseUrl || !redisUrl)(
   'Redis fan-out across API nodes (needs DATABASE_URL and REDIS_URL)',

@@ -6,6 +6,7 @@ import { StripeBilling, stripeClient } from '../../src/projections/billing/strip
 import { waitForPosition } from '../../src/projections/checkpoints.js';
 import { BILLING_REACTOR } from '../../src/projections/reactors/billing-reactor.js';
 import { registerUser, startTestApp, type TestApp } from '../support/app.js';
+import { createScreening } from '../support/screenings.js';
 
 interface Recorded {
   readonly path: string;
@@ -172,26 +173,10 @@ describe('BILLING=stripe end to end', () => {
   it('opens a PaymentIntent per hold and confirms on a signed payment_intent.succeeded', async () => {
     const { app } = t;
     const [host, user] = [await registerUser(app, 'Host'), await registerUser(app)];
-    const film = await app.inject({ url: '/api/films?limit=1' });
-    const place = await app.inject({
-      method: 'POST',
-      url: '/api/places',
-      headers: host.auth,
-      payload: { name: 'Loft' },
+    const { id: screeningId } = await createScreening(t, host, {
+      amount: 1100,
+      seating: { capacity: 3 },
     });
-    const screening = await app.inject({
-      method: 'POST',
-      url: '/api/screenings',
-      headers: host.auth,
-      payload: {
-        placeId: place.json<{ id: string }>().id,
-        filmId: film.json<{ items: { id: string }[] }>().items[0]?.id,
-        startsAt: new Date(t.clock.now().getTime() + 86_400_000).toISOString(),
-        price: { amount: 1100, currency: 'EUR' },
-        capacity: 3,
-      },
-    });
-    const screeningId = screening.json<{ id: string }>().id;
     const held = await app.inject({
       method: 'POST',
       url: '/api/bookings',
