@@ -1,5 +1,6 @@
 import type { FastifyBaseLogger } from 'fastify';
 import { mailServices } from '../mail/mail-services.js';
+import type { BackgroundService } from '../projections/background-service.js';
 import { Projector } from '../projections/projector.js';
 import { billingReactor } from '../projections/reactors/billing-reactor.js';
 import { holdExpiryScheduler } from '../projections/reactors/hold-expiry.js';
@@ -10,12 +11,8 @@ import { notificationFanOut } from './notifications/notification-fan-out.js';
 import type { Metrics } from './observability/metrics.js';
 import type { RealtimeBus } from './realtime/realtime-bus.js';
 
-/** Something that runs beside the API in a projecting process (ROLE all or project). */
-export interface BackgroundService {
-  start(): Promise<void>;
-  /** Stops gracefully; services stop in reverse order of start. */
-  stop(): Promise<void>;
-}
+// Defined beside the reactors that implement it, so they need not import from the API layer.
+export type { BackgroundService };
 
 /** The projector and the reactors this process runs on the event feed. */
 export function backgroundServices(

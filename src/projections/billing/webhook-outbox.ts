@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { FastifyBaseLogger } from 'fastify';
 import Stripe from 'stripe';
-import type { BackgroundService } from '../../api/background-services.js';
+import type { BackgroundService } from '../background-service.js';
 import type { Db, Tx } from '../db/database.js';
 import { SIMULATED_WEBHOOK_PATH, type WebhookDelivery } from './webhook-delivery.js';
 

@@ -1,12 +1,12 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { FastifyBaseLogger } from 'fastify';
 import { sql } from 'kysely';
-import type { BackgroundService } from '../../api/background-services.js';
 import { expireBooking } from '../../commands/booking-commands.js';
 import type { CommandContext } from '../../commands/command-context.js';
 import { DomainError } from '../../domain/errors.js';
 import type { Runtime } from '../../runtime.js';
 import { withProjectorLock } from '../advisory-lock.js';
+import type { BackgroundService } from '../background-service.js';
 import type { Db } from '../db/database.js';
 
 /** Names the advisory lock that keeps one active scheduler per database. */

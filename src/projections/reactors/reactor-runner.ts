@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { BackgroundService } from '../../api/background-services.js';
 import type { EventStore, RecordedEvent } from '../../eventstore/event-store.js';
 import { withProjectorLock } from '../advisory-lock.js';
+import type { BackgroundService } from '../background-service.js';
 import { readCheckpoint } from '../checkpoints.js';
 import type { Db } from '../db/database.js';
 import { EventBuffer } from '../event-buffer.js';
