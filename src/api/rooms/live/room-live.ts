@@ -269,8 +269,10 @@ export class RoomLive {
         if (c.rttChanged()) void this.#announce(live, c);
       }
       live.enqueue(() => live.checkWaiting());
-      if (now - entry.presenceWrittenAt > PRESENCE_WRITE_MS && live.connections.size > 0) {
-        entry.presenceWrittenAt = now;
+      // On the timeline's clock, the one the room closer judges emptiness by.
+      const serverNow = this.runtime.now().getTime();
+      if (serverNow - entry.presenceWrittenAt > PRESENCE_WRITE_MS && live.connections.size > 0) {
+        entry.presenceWrittenAt = serverNow;
         void this.#writePresence(roomId);
       }
     }
