@@ -1,7 +1,6 @@
-import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TokenService } from '../../src/api/auth/token-service.js';
 import { registerUser, startTestApp, type TestApp, type TestUser } from '../support/app.js';
+import { manyUsers } from '../support/many-users.js';
 import { listen } from '../support/notification-socket.js';
 import { type RoomServerMessage, RoomSocket } from '../support/room-socket.js';
 
@@ -13,19 +12,6 @@ let base: string;
 let host: TestUser;
 let filmId: string;
 const sockets: RoomSocket[] = [];
-
-/** Many users at once: rows and tokens directly (registering hashes a password each time). */
-async function manyUsers(count: number): Promise<{ id: string; token: string }[]> {
-  const tokens = new TokenService(t.config.JWT_SECRET ?? '');
-  const users = Array.from({ length: count }, (_, i) => ({
-    id: randomUUID(),
-    email: `crowd-${i}-${Date.now()}@example.test`,
-    password_hash: 'not-a-hash',
-    display_name: `Crowd ${i}`,
-  }));
-  await t.runtime.db.insertInto('users').values(users).execute();
-  return Promise.all(users.map(async (u) => ({ id: u.id, token: await tokens.issue(u.id) })));
-}
 
 beforeAll(async () => {
   t = await startTestApp();
@@ -41,7 +27,7 @@ afterAll(async () => {
 
 describe('a crowded room', () => {
   it(`delivers every control, in order, to ${MEMBERS} members`, async () => {
-    const crowd = await manyUsers(MEMBERS);
+    const crowd = await manyUsers(t, MEMBERS);
     const opened = await t.app.inject({
       method: 'POST',
       url: '/api/rooms',
