@@ -42,19 +42,33 @@ interface Room {
   readonly members: readonly User[];
 }
 
+/** A command, tried again while the read models lag (503): setup, not what is measured. */
+async function command<T>(
+  ctx: RunContext,
+  status: number,
+  path: string,
+  token: string,
+  body: unknown,
+): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    const response = await ctx.api.request<T>('POST', path, { token, body });
+    if (response.status === status) return response.body;
+    if (response.status !== 503 || attempt >= 20) {
+      throw new Error(
+        `POST ${path}: expected ${status}, got ${response.status} ${JSON.stringify(response.body).slice(0, 300)}`,
+      );
+    }
+    await sleep(500);
+  }
+}
+
 async function openRoom(ctx: RunContext, host: User, members: readonly User[]): Promise<Room> {
   const invite = [...new Set(members.map((m) => m.id))].filter((id) => id !== host.id);
   const filmId = ctx.world.filmIds[0];
-  const room = await ctx.api.expect<{ id: string }>(201, 'POST', '/api/rooms', {
-    token: host.token,
-    body: { filmId },
-  });
+  const room = await command<{ id: string }>(ctx, 201, '/api/rooms', host.token, { filmId });
   for (let i = 0; i < invite.length; i += 100) {
     const userIds = invite.slice(i, i + 100);
-    await ctx.api.expect(200, 'POST', `/api/rooms/${room.id}/invite`, {
-      token: host.token,
-      body: { userIds },
-    });
+    await command(ctx, 200, `/api/rooms/${room.id}/invite`, host.token, { userIds });
   }
   return { id: room.id, host, members };
 }
@@ -90,16 +104,14 @@ async function measure(
       const expected = samples.length + receivers;
       for (const room of rooms) {
         sent.set(`${room.id}:${k}`, performance.now());
-        hostSockets
-          .get(room.id)
-          ?.send(
-            JSON.stringify({
-              type: 'control',
-              action: 'seek',
-              position: k * 10,
-              requestId: `bench-${k}`,
-            }),
-          );
+        hostSockets.get(room.id)?.send(
+          JSON.stringify({
+            type: 'control',
+            action: 'seek',
+            position: k * 10,
+            requestId: `bench-${k}`,
+          }),
+        );
       }
       const deadline = Date.now() + DELIVERY_TIMEOUT_MS;
       while (samples.length < expected && Date.now() < deadline) await sleep(20);
