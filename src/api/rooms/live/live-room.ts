@@ -20,7 +20,7 @@ import type { Db } from '../../../projections/db/database.js';
 import { listMessages } from '../room-queries.js';
 import { factsOf, presentRoom } from '../room-views.js';
 import { busMessagesFor, type ChatMessageView, type RoomBusMessage } from './room-bus-messages.js';
-import type { RoomConnection } from './room-connection.js';
+import { outgoing, type RoomConnection } from './room-connection.js';
 import type { RoomClientMessage } from './room-live-messages.js';
 import {
   onlineRoundTrips,
@@ -44,6 +44,9 @@ export interface LiveRoomDeps {
 }
 
 type Control = Extract<RoomClientMessage, { type: 'control' }>;
+
+// Members lists go out at most this often: a crowd joining is one list, not one per member.
+const MEMBERS_EVERY_MS = 200;
 
 /**
  * One room as this node follows it: its sockets here, every member's presence (from the bus),
@@ -88,14 +91,18 @@ export class LiveRoom {
     switch (message.t) {
       case 'playback':
         return this.#playback(message.playback, message.by);
-      case 'closed':
+      case 'closed': {
         await this.#playback(message.playback, null);
         this.closed = true;
-        for (const c of this.connections) c.send({ type: 'closed', reason: message.reason });
+        const closed = outgoing({ type: 'closed', reason: message.reason });
+        for (const c of this.connections) c.send(closed);
         return;
-      case 'chat':
-        for (const c of this.connections) c.send({ type: 'chat', message: message.message });
+      }
+      case 'chat': {
+        const chat = outgoing({ type: 'chat', message: message.message });
+        for (const c of this.connections) c.send(chat);
         return;
+      }
       case 'presence':
         this.presence.set(message.entry.userId, message.entry);
         this.scheduleMembers();
@@ -122,8 +129,8 @@ export class LiveRoom {
   #forward(playback: PlaybackRecord, by: string | null): void {
     this.lastSeq = playback.seq;
     this.status = playback.status;
-    for (const c of this.connections)
-      c.sendPlayback({ type: 'playback', playback, by }, playback.seq);
+    const change = outgoing({ type: 'playback', playback, by }, playback.seq);
+    for (const c of this.connections) c.send(change);
   }
 
   /** The changes between the last forwarded and `seq`, from the stream, in order. */
@@ -149,7 +156,7 @@ export class LiveRoom {
       { type: 'snapshot', room, playback: room.playback, chat, serverTime },
       state.playback.seq,
     );
-    if (state.status === 'closed') connection.send({ type: 'closed', reason: 'closed' });
+    if (state.status === 'closed') connection.send(outgoing({ type: 'closed', reason: 'closed' }));
   }
 
   async #recentChat(): Promise<ChatMessageView[] | null> {
@@ -168,7 +175,7 @@ export class LiveRoom {
     this.#membersTimer = setTimeout(() => {
       this.#membersTimer = undefined;
       this.enqueue(() => this.#sendMembers());
-    }, 20);
+    }, MEMBERS_EVERY_MS);
   }
 
   async #sendMembers(): Promise<void> {
@@ -178,7 +185,8 @@ export class LiveRoom {
     const room = await presentRoom(this.deps.db, factsOf(state), () =>
       presenceView(this.presence.values()),
     );
-    for (const c of this.connections) c.send({ type: 'members', members: room.members });
+    const members = outgoing({ type: 'members', members: room.members });
+    for (const c of this.connections) c.send(members);
   }
 
   /** Starts a waiting room once nobody online is waited for any more. */

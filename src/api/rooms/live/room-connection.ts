@@ -5,6 +5,16 @@ const OPEN = 1;
 // A member this far behind is not reading: drop it rather than hold its backlog in memory.
 const MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
 
+/** A message serialised once for all the sockets of a room; `seq` for playback changes. */
+export interface Outgoing {
+  readonly text: string;
+  readonly seq?: number;
+}
+
+/** Serialises a message once, for every socket it goes to. */
+export const outgoing = (message: object, seq?: number): Outgoing =>
+  seq === undefined ? { text: JSON.stringify(message) } : { text: JSON.stringify(message), seq };
+
 /**
  * One member's room socket on this node: what it last said (ready or buffering, its media
  * position), when it was last heard from, and its round trip measured by WebSocket pings.
@@ -19,9 +29,9 @@ export class RoomConnection {
   mediaPosition: number | undefined;
   /** The seq of the last playback sent; messages are held until the snapshot sets it. */
   seq: number | undefined;
-  #held: object[] | undefined = [];
   /** The round trip last announced to the other nodes. */
   announcedRttMs = 0;
+  #held: Outgoing[] | undefined = [];
   #pingSentAt: number | undefined;
   #lastPingAt = 0;
 
@@ -58,7 +68,7 @@ export class RoomConnection {
   /** Whether the round trip moved enough since announced to change the schedule lead. */
   rttChanged(): boolean {
     const delta = Math.abs(this.rttMs - this.announcedRttMs);
-    return delta > Math.max(20, this.announcedRttMs / 4);
+    return delta > Math.max(50, this.announcedRttMs / 2);
   }
 
   /** Sends the snapshot, then what arrived meanwhile. */
@@ -70,38 +80,30 @@ export class RoomConnection {
     for (const message of held) this.send(message);
   }
 
-  /** Sends a playback change unless this socket already has it (or a later one). */
-  sendPlayback(message: object, seq: number): void {
-    if (this.#held) {
-      this.#held.push({ ...message, seq });
-      return;
-    }
-    if (this.seq !== undefined && seq <= this.seq) return;
-    this.seq = seq;
-    this.write(message);
-  }
-
-  /** Sends a message, after the snapshot. */
-  send(message: object): void {
+  /** Sends a message after the snapshot; a playback change only if this socket lacks it. */
+  send(message: Outgoing): void {
     if (this.#held) {
       this.#held.push(message);
       return;
     }
-    if ('seq' in message && typeof message.seq === 'number') {
-      const { seq, ...rest } = message;
-      this.sendPlayback(rest, seq);
-      return;
+    if (message.seq !== undefined) {
+      if (this.seq !== undefined && message.seq <= this.seq) return;
+      this.seq = message.seq;
     }
-    this.write(message);
+    this.#writeText(message.text);
   }
 
   /** Writes at once (replies to this client: pong, error). */
   write(message: object): void {
+    this.#writeText(JSON.stringify(message));
+  }
+
+  #writeText(text: string): void {
     if (this.socket.readyState !== OPEN) return;
     if (this.socket.bufferedAmount > MAX_BUFFERED_BYTES) {
       this.socket.terminate();
       return;
     }
-    this.socket.send(JSON.stringify(message));
+    this.socket.send(text);
   }
 }
