@@ -79,5 +79,7 @@ async function playToTheEnd() {
   expect(await closedReason(roomId, 500)).toBeUndefined();
   t.clock.advance(film.durationMinutes * 60 * 1000);
   expect(await closedReason(roomId)).toBe('ended');
+  // The closer runs beside the projector; the room's sockets hear of it all the same.
+  expect(await socket.next('closed', 10_000)).toMatchObject({ reason: 'ended' });
   await socket.close();
 }

@@ -143,6 +143,32 @@ export class LiveRoom {
     }
   }
 
+  /**
+   * Catches up with the room's stream: what was appended without reaching this node's bus
+   * (the room closer runs in the projecting process; a message lost while Redis was away) is
+   * forwarded here, in seq order, as if it had come over the bus.
+   */
+  async catchUp(): Promise<void> {
+    const { state } = await this.deps.commands.rooms.load(this.roomId);
+    if (!state) return;
+    if (state.playback.seq > this.lastSeq && state.status === 'open') {
+      await this.#fillGap(state.playback.seq + 1);
+    }
+    if (state.status === 'closed' && !this.closed) {
+      const { events } = await this.deps.store.read(`room-${this.roomId}`);
+      const closed = events.find(
+        (event) => roomDecider.isEvent(event) && event.type === 'RoomClosed',
+      );
+      if (closed && roomDecider.isEvent(closed) && closed.type === 'RoomClosed') {
+        await this.receive({
+          t: 'closed',
+          reason: closed.data.reason,
+          playback: closed.data.playback,
+        });
+      }
+    }
+  }
+
   /** Sends a connection its snapshot: room, playback, the last 100 chat messages, server time. */
   async snapshot(connection: RoomConnection): Promise<void> {
     const { state } = await this.deps.commands.rooms.load(this.roomId);

@@ -30,6 +30,8 @@ export interface RoomLiveOptions extends WaitBudget {
 
 // While anyone is online in a room, this node records it this often for the room closer.
 const PRESENCE_WRITE_MS = 60_000;
+// This often each room re-reads its stream for what never came over the bus (e.g. the closer).
+const CATCH_UP_MS = 2_000;
 
 /**
  * This node's room sockets: one LiveRoom per room with sockets here, following the bus topic
@@ -40,7 +42,7 @@ export class RoomLive {
   readonly node = randomUUID();
   readonly #rooms = new Map<
     string,
-    { live: LiveRoom; unsubscribe: () => void; presenceWrittenAt: number }
+    { live: LiveRoom; unsubscribe: () => void; presenceWrittenAt: number; caughtUpAt: number }
   >();
   readonly #sweep: NodeJS.Timeout;
   readonly #unsubscribeGap: () => void;
@@ -142,7 +144,7 @@ export class RoomLive {
       },
       () => subscribed(),
     );
-    this.#rooms.set(roomId, { live, unsubscribe, presenceWrittenAt: 0 });
+    this.#rooms.set(roomId, { live, unsubscribe, presenceWrittenAt: 0, caughtUpAt: Date.now() });
     return live;
   }
 
@@ -269,6 +271,10 @@ export class RoomLive {
         if (c.rttChanged()) void this.#announce(live, c);
       }
       live.enqueue(() => live.checkWaiting());
+      if (now - entry.caughtUpAt > CATCH_UP_MS) {
+        entry.caughtUpAt = now;
+        live.enqueue(() => live.catchUp());
+      }
       // On the timeline's clock, the one the room closer judges emptiness by.
       const serverNow = this.runtime.now().getTime();
       if (serverNow - entry.presenceWrittenAt > PRESENCE_WRITE_MS && live.connections.size > 0) {
