@@ -2,6 +2,7 @@ import { bookingsProjection } from './bookings-projection.js';
 import { type NotificationPublisher, notificationsProjection } from './notifications-projection.js';
 import { placesProjection } from './places-projection.js';
 import type { Projection } from './projection.js';
+import { roomsProjection } from './read-models/rooms/rooms-projection.js';
 import { socialProjection } from './read-models/social/social-projection.js';
 import { screeningsProjection } from './screenings-projection.js';
 import { seatClaimsProjection } from './seat-claims-projection.js';
@@ -20,6 +21,7 @@ export function readModelProjectionsFor(deps: ReadModelDeps = {}): readonly Proj
     bookingsProjection,
     seatClaimsProjection,
     socialProjection,
+    roomsProjection,
     // Last: it reads the screening and booking rows the others wrote for the same event.
     notificationsProjection(deps.publisher),
   ];
@@ -38,4 +40,13 @@ export const readModelProjections: readonly Projection[] = readModelProjectionsF
  * The read-model tables a rebuild clears and refills from the log. Not `notifications`: its
  * cursors are what clients resume from, so a replay only adds the rows missing (ON CONFLICT).
  */
-export const READ_MODEL_TABLES = ['places', 'screenings', 'bookings', 'seat_claims'] as const;
+export const READ_MODEL_TABLES = [
+  'places',
+  'screenings',
+  'bookings',
+  'seat_claims',
+  'rooms',
+  'room_members',
+  'room_invites',
+  'room_messages',
+] as const;
