@@ -17,8 +17,13 @@ import { seededRandom, VirtualClock } from '../support/virtual-clock.js';
 const SEED = Number(process.env.SIM_SEED ?? 20261202);
 const RUNS = Number(process.env.SIM_RUNS ?? 40);
 const TOLERANCE_S = 0.2;
-/** A change has settled this long after it took effect (rate corrections act at ≤ 5 %). */
-const SETTLE_MS = 8000;
+/**
+ * A change has settled this long after it took effect. Pause, seek and play land exactly (the
+ * member holds still at the position, and a play starts at its scheduled time), but a rate
+ * change takes effect at once on the server, so a member applies it one network delay late:
+ * up to 0.3 s × (2 − 0.5) = 0.45 s off, corrected at 5 % of 0.5× = 0.025 s a second: ~16 s.
+ */
+const SETTLE_MS = 16_000;
 /**
  * A member that buffered while the room played may lag up to 2 s and be corrected by rate: at
  * 5 % of the slowest room rate (0.5×) that is 0.025 s a second, so up to 80 s, plus the tail.
