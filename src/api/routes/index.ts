@@ -37,7 +37,6 @@ export async function apiRoutes(app: TypedApp, deps: RouteDeps) {
   await app.register(healthRoutes, deps);
   await app.register(authRoutes, deps);
   await app.register(filmRoutes, deps);
-  await app.register(mediaRoutes, deps);
   await app.register(bookingRoutes, deps);
   await app.register(placeRoutes, deps);
   await app.register(screeningRoutes, deps);
@@ -48,6 +47,7 @@ export async function apiRoutes(app: TypedApp, deps: RouteDeps) {
   await app.register(ticketRoutes, deps);
   await app.register(userRoutes, deps);
   await app.register(wishlistRoutes, deps);
+  await app.register(mediaRoutes, deps);
   // Last: the web client's fallback serves only its own routes, after every API route.
   await app.register(webRoutes);
 }
