@@ -3,6 +3,7 @@ import type { Runtime } from '../../runtime.js';
 import type { TicketCodes } from '../../tickets/ticket-codes.js';
 import type { TokenService } from '../auth/token-service.js';
 import type { Realtime } from '../realtime/realtime.js';
+import { mediaRoutes } from '../media/media-routes.js';
 import type { Notifier } from '../notifications/notifier.js';
 import { roomRoutes } from '../rooms/room-routes.js';
 import { userRoutes } from '../social/user-routes.js';
@@ -49,6 +50,7 @@ export async function apiRoutes(app: TypedApp, deps: RouteDeps) {
   await app.register(userRoutes, deps);
   await app.register(wishlistRoutes, deps);
   await app.register(roomRoutes, deps);
+  await app.register(mediaRoutes, deps);
   // Last: the web client's fallback serves only its own routes, after every API route.
   await app.register(webRoutes);
 }
