@@ -36,6 +36,8 @@ import { requestIdFor } from './plugins/request-id.js';
 import { routeTable } from './plugins/route-table.js';
 import { healthRoutes } from './routes/health-routes.js';
 import { apiRoutes } from './routes/index.js';
+import type { GroupCommit } from './tracking/group-commit.js';
+import { trackingGroupCommit } from './tracking/tracking-service.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -43,6 +45,8 @@ declare module 'fastify' {
     holdExpiry: HoldExpiryScheduler | undefined;
     /** The stores and command handlers this app runs on (tests issue commands through it). */
     runtime: Runtime;
+    /** The group commit of tracking events (tests read its buffer). */
+    tracking: GroupCommit;
   }
 }
 
@@ -139,7 +143,9 @@ export async function buildApp(
   };
   app.decorate('runtime', runtime);
   const tickets = new TicketCodes(ticketKeysFrom(config.TICKET_KEYS, jwtSecret));
-  const deps = { runtime, tokens, notifier, billing, tickets };
+  const tracking = trackingGroupCommit(runtime, app.log);
+  app.decorate('tracking', tracking);
+  const deps = { runtime, tokens, notifier, billing, tickets, tracking };
   // A projecting-only process (ROLE=project) answers health checks and metrics, nothing else.
   await app.register(config.ROLE === 'project' ? healthRoutes : apiRoutes, deps);
 
@@ -162,6 +168,8 @@ export async function buildApp(
     for (const service of services) await service.start();
   });
   app.addHook('onClose', async () => {
+    // Every event answered or about to be answered 202 is written before the stores close.
+    await tracking.close();
     for (const service of services.toReversed()) await service.stop();
     await notifier.close();
     if (!options.runtime) await runtime.close();

@@ -4,6 +4,7 @@ import { Projector } from '../projections/projector.js';
 import { billingReactor } from '../projections/reactors/billing-reactor.js';
 import { holdExpiryScheduler } from '../projections/reactors/hold-expiry.js';
 import { READ_MODELS_PROJECTOR, readModelProjectionsFor } from '../projections/read-models.js';
+import { TrackingMaintenance } from '../projections/tracking/tracking-maintenance.js';
 import type { Runtime } from '../runtime.js';
 import type { TicketCodes } from '../tickets/ticket-codes.js';
 import type { Notifier } from './notifications/notifier.js';
@@ -40,6 +41,7 @@ export function backgroundServices(
     }),
     holdExpiryScheduler(runtime, log),
     billingReactor(runtime, log),
+    new TrackingMaintenance(runtime, log),
     ...(deps.tickets ? mailServices(runtime, deps.tickets, log) : []),
   ];
 }

@@ -29,6 +29,8 @@ export type ApiErrorCode =
   | 'idempotency_key_reused'
   | 'idempotency_key_in_flight'
   | 'rate_limited'
+  | 'forbidden'
+  | 'tracking_unavailable'
   | 'internal_error';
 
 export type ErrorCode = DomainErrorCode | ApiErrorCode;
@@ -50,6 +52,7 @@ export const errorTable: Readonly<Record<ErrorCode, ErrorEntry>> = {
   invalid_place: { status: 400, title: 'The place is not valid' },
   unauthorized: { status: 401, title: 'Authentication required' },
   invalid_credentials: { status: 401, title: 'Wrong email or password' },
+  forbidden: { status: 403, title: 'This needs a role the caller does not have' },
   not_place_host: { status: 403, title: 'Only the host of the place may do this' },
   not_screening_host: { status: 403, title: 'Only the host of the screening may do this' },
   route_not_found: { status: 404, title: 'No such route' },
@@ -98,6 +101,7 @@ export const errorTable: Readonly<Record<ErrorCode, ErrorEntry>> = {
   internal_error: { status: 500, title: 'Internal server error' },
   concurrency_conflict: { status: 503, title: 'Too much contention, try again' },
   projection_lagging: { status: 503, title: 'The read models are behind' },
+  tracking_unavailable: { status: 503, title: 'Tracking cannot take events now, retry later' },
 };
 
 /** Whether a string is one of the table's codes. */

@@ -7,6 +7,9 @@ import { userRoutes } from '../social/user-routes.js';
 import { wishlistRoutes } from '../social/wishlist-routes.js';
 import { checkInRoutes } from '../tickets/check-in-routes.js';
 import { ticketRoutes } from '../tickets/ticket-routes.js';
+import { analyticsRoutes } from '../tracking/analytics-routes.js';
+import type { GroupCommit } from '../tracking/group-commit.js';
+import { trackingRoutes } from '../tracking/tracking-routes.js';
 import { webRoutes } from '../web/web-routes.js';
 import { authRoutes } from './auth-routes.js';
 import { billingRoutes } from './billing-routes.js';
@@ -29,6 +32,8 @@ export interface RouteDeps {
   readonly notifier?: Notifier;
   /** Signs and verifies ticket codes. */
   readonly tickets: TicketCodes;
+  /** Group commit of tracking events (absent: the tracking routes are not served). */
+  readonly tracking?: GroupCommit;
 }
 
 /** Registers every route of the public contract. */
@@ -46,6 +51,8 @@ export async function apiRoutes(app: TypedApp, deps: RouteDeps) {
   await app.register(ticketRoutes, deps);
   await app.register(userRoutes, deps);
   await app.register(wishlistRoutes, deps);
+  if (deps.tracking) await app.register(trackingRoutes, { ...deps, tracking: deps.tracking });
+  await app.register(analyticsRoutes, deps);
   // Last: the web client's fallback serves only its own routes, after every API route.
   await app.register(webRoutes);
 }
