@@ -15,6 +15,7 @@ const DAY_MS = 86_400_000;
 export class TrackingMaintenance {
   private timers: NodeJS.Timeout[] = [];
   private running: Promise<unknown> = Promise.resolve();
+  private readonly queued = new Set<string>();
 
   constructor(
     private readonly runtime: Runtime,
@@ -62,11 +63,16 @@ export class TrackingMaintenance {
     this.timers.push(timer);
   }
 
-  // One job at a time: a slow rollup is not started again on top of itself.
+  // One job at a time, and a job not queued again while it waits or runs (a slow rollup).
   private run(name: string, job: () => Promise<void>): Promise<unknown> {
-    this.running = this.running.then(job).catch((err: unknown) => {
-      this.log.error({ err, job: name }, 'tracking maintenance failed');
-    });
+    if (this.queued.has(name)) return this.running;
+    this.queued.add(name);
+    this.running = this.running
+      .then(job)
+      .catch((err: unknown) => {
+        this.log.error({ err, job: name }, 'tracking maintenance failed');
+      })
+      .finally(() => this.queued.delete(name));
     return this.running;
   }
 }
