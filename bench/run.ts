@@ -45,6 +45,7 @@ import { notifications } from './scenarios/notifications.js';
 import { replay } from './scenarios/replay.js';
 import { search } from './scenarios/search.js';
 import { social } from './scenarios/social.js';
+import { tracking, trackingAnalytics } from './scenarios/tracking.js';
 import { websockets } from './scenarios/websockets.js';
 
 interface Step {
@@ -62,6 +63,8 @@ const STEPS: readonly Step[] = [
   { names: ['notifications'], run: notifications },
   { names: ['websockets'], run: websockets },
   { names: ['social'], run: social },
+  { names: ['tracking'], run: tracking },
+  { names: ['tracking-analytics'], run: trackingAnalytics },
   { names: ['replay'], run: replay },
 ];
 

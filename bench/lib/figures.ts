@@ -10,6 +10,8 @@ export const SCENARIOS = [
   'replay',
   'websockets',
   'social',
+  'tracking',
+  'tracking-analytics',
 ] as const;
 
 export type ScenarioName = (typeof SCENARIOS)[number];
@@ -116,5 +118,33 @@ export const FIGURES: readonly FigureSpec[] = [
     aggregate: { friendsP95: 'median', matchesP95: 'median' },
     format: (m) => `friends p95 ${ms(m.friendsP95!)}, matches p95 ${ms(m.matchesP95!)}`,
     pass: (m) => m.friendsP95! < 20 && m.matchesP95! < 20,
+  },
+  {
+    figure: 'tracking',
+    label: 'tracking ingest, 10,000 users, batches of 20',
+    target: '≥ 20,000 events/s, p95 < 200 ms, 0 missing',
+    aggregate: { eventsPerSec: 'median', p95: 'median', missing: 'max', errors: 'max' },
+    format: (m) =>
+      `${int(m.eventsPerSec!)} events/s, p95 ${ms(m.p95!)}, ${int(m.missing!)} missing` +
+      (m.errors ? `, ${int(m.errors)} errors` : ''),
+    pass: (m) => m.eventsPerSec! >= 20_000 && m.p95! < 200 && m.missing === 0,
+  },
+  {
+    figure: 'tracking-analytics',
+    label: 'analytics queries over seeded tracking events',
+    target: 'p95 < 50 ms each',
+    aggregate: {
+      filmP95: 'median',
+      filmAllP95: 'median',
+      topP95: 'median',
+      filtersP95: 'median',
+      catalogueP95: 'median',
+      events: 'min',
+    },
+    format: (m) =>
+      `${int(m.events!)} events: film ${ms(m.filmP95!)} (all time ${ms(m.filmAllP95!)}), ` +
+      `top ${ms(m.topP95!)}, filters ${ms(m.filtersP95!)}, catalogue ${ms(m.catalogueP95!)}`,
+    pass: (m) =>
+      Math.max(m.filmP95!, m.filmAllP95!, m.topP95!, m.filtersP95!, m.catalogueP95!) < 50,
   },
 ];
