@@ -32,6 +32,10 @@ export interface Arrival {
   readonly userId: string | undefined;
 }
 
+function bodyBytes(body: unknown): number {
+  return typeof body === 'string' ? Buffer.byteLength(body) : Number.POSITIVE_INFINITY;
+}
+
 function parseJson(body: unknown): unknown {
   // `text/plain` (sendBeacon) and `application/json` both arrive as text, parsed here once.
   if (typeof body !== 'string') return body;
@@ -59,12 +63,18 @@ function byteLength(value: unknown): number {
 }
 
 /** Checks each event's size and schema; errors name the index (`events[i]…`). */
-function validateEvents(raw: readonly unknown[], prefix: (i: number) => string): TrackedEvent[] {
+function validateEvents(
+  raw: readonly unknown[],
+  prefix: (i: number) => string,
+  bodyBytes: number,
+): TrackedEvent[] {
   const tooLarge: FieldError[] = [];
   const invalid: FieldError[] = [];
   const events: TrackedEvent[] = [];
+  // No event can be larger than the body it came in: measure each only in a large body.
+  const measure = bodyBytes > TRACKING_LIMITS.eventBytes;
   raw.forEach((item, i) => {
-    const size = byteLength(item);
+    const size = measure ? byteLength(item) : 0;
     if (size > TRACKING_LIMITS.eventBytes) {
       tooLarge.push({
         path: prefix(i),
@@ -103,7 +113,7 @@ export function singleEvent(body: unknown, arrival: Arrival): TrackingRow[] {
   const record = typeof json === 'object' && json !== null ? json : {};
   const { sentAt, ...event } = record as { sentAt?: unknown };
   const sent = sentAtOf(sentAt, 'sentAt');
-  const [parsed] = validateEvents([event], () => '');
+  const [parsed] = validateEvents([event], () => '', bodyBytes(body));
   return parsed ? [toRow(parsed, sent, arrival)] : [];
 }
 
@@ -124,7 +134,9 @@ export function batchEvents(body: unknown, arrival: Arrival): TrackingRow[] {
       { errors: [{ path: 'events', message: `has ${events.length} events` }] },
     );
   }
-  return validateEvents(events, (i) => `events[${i}]`).map((e) => toRow(e, sentAt, arrival));
+  return validateEvents(events, (i) => `events[${i}]`, bodyBytes(body)).map((e) =>
+    toRow(e, sentAt, arrival),
+  );
 }
 
 /**

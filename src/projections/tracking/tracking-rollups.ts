@@ -10,6 +10,8 @@ import { utcDay } from './tracking-rows.js';
  */
 export async function refreshRollupDay(db: Db, day: string, now: Date): Promise<void> {
   await db.transaction().execute(async (tx) => {
+    // Two processes refreshing one day at once would both delete, then both insert.
+    await sql`SELECT pg_advisory_xact_lock(hashtext(${`tracking_rollup:${day}`}))`.execute(tx);
     await sql`DELETE FROM tracking_film_daily WHERE day = ${day}::date`.execute(tx);
     await sql`INSERT INTO tracking_film_daily (day, film_id, views, likes, watched_to_end)
       SELECT ${day}::date, film_id,

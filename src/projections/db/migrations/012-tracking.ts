@@ -46,7 +46,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     message_id uuid PRIMARY KEY,
     day date NOT NULL
   )`.execute(db);
-  await sql`CREATE INDEX tracking_message_ids_day_idx ON tracking_message_ids (day)`.execute(db);
+  // No index on `day`: it would slow every ingest for the sake of the daily retention delete.
 
   // Daily rollups (by received day), rewritten whole for a day by the rollup job.
   await sql`CREATE TABLE tracking_film_daily (
