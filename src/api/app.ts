@@ -143,7 +143,7 @@ export async function buildApp(
   };
   app.decorate('runtime', runtime);
   const tickets = new TicketCodes(ticketKeysFrom(config.TICKET_KEYS, jwtSecret));
-  const tracking = trackingGroupCommit(runtime, app.log);
+  const tracking = trackingGroupCommit(runtime, app.log, metrics.registry);
   app.decorate('tracking', tracking);
   const deps = { runtime, tokens, notifier, billing, tickets, tracking };
   // A projecting-only process (ROLE=project) answers health checks and metrics, nothing else.

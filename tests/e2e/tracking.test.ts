@@ -220,6 +220,9 @@ describe('a full buffer', () => {
       const { rows } = await sql<{ n: number }>`SELECT count(*)::int AS n FROM tracking_events
         WHERE type = 'page_view'`.execute(small.runtime.db);
       expect(rows[0]?.n).toBe(6);
+      const metrics = await small.app.inject({ url: '/metrics' });
+      expect(metrics.body).toContain('cowatch_tracking_events_total{outcome="refused"} 3');
+      expect(metrics.body).toContain('cowatch_tracking_events_total{outcome="stored"} 6');
     } finally {
       await small.close();
     }

@@ -22,6 +22,8 @@ export interface GroupCommitOptions {
   readonly retryAfterSeconds: number;
   /** Told of a failed write (the requests of its group are refused with 503). */
   readonly onError?: (error: unknown) => void;
+  /** Told of events refused with 503 (buffer full, shutting down or a failed write). */
+  readonly onRefused?: (events: number) => void;
 }
 
 interface Pending {
@@ -55,9 +57,9 @@ export class GroupCommit {
 
   /** Resolves once the rows are committed; throws a 503 ApiError when the buffer is full. */
   submit(rows: readonly TrackingRow[]): Promise<TrackOutcome> {
-    if (this.closed) throw this.unavailable('the server is shutting down');
+    if (this.closed) throw this.refuse(rows.length, 'the server is shutting down');
     if (this.buffered + rows.length > this.options.maxBufferedEvents) {
-      throw this.unavailable('the tracking buffer is full: the database is behind');
+      throw this.refuse(rows.length, 'the tracking buffer is full: the database is behind');
     }
     return new Promise<TrackOutcome>((resolve, reject) => {
       this.queue.push({ rows, resolve, reject });
@@ -78,6 +80,11 @@ export class GroupCommit {
       }
       await new Promise<void>((resolve) => this.idle.push(resolve));
     }
+  }
+
+  private refuse(events: number, detail: string): ApiError {
+    this.options.onRefused?.(events);
+    return this.unavailable(detail);
   }
 
   private unavailable(detail: string): ApiError {
@@ -143,7 +150,8 @@ export class GroupCommit {
       this.options.onError?.(cause);
       // Nothing of the group was committed (one statement): the clients retry, and dedupe
       // makes the retry safe even if the commit did happen and only its answer was lost.
-      const error = this.unavailable('the tracking store could not write the events');
+      const events = group.reduce((sum, pending) => sum + pending.rows.length, 0);
+      const error = this.refuse(events, 'the tracking store could not write the events');
       for (const pending of group) pending.reject(error);
       return;
     }
