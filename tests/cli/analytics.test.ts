@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { type Backend, backends, type CliEnv } from './cli-env.js';
 
@@ -59,5 +60,23 @@ describe.each(backends)('cowatch users and analytics on $name', (backend: Backen
     expect(top.out.trim()).toMatch(/^film\s+title\s+likes$/);
     const bad = await env.cli(['analytics', 'top', '--metric', 'nope']);
     expect(bad.code).toBe(2);
+
+    // Tracking is not a read model: a replay (rebuild and swap) leaves it as it was.
+    const count = async () => {
+      const stores = await env!.open();
+      try {
+        const { rows } = await sql<{
+          n: number;
+        }>`SELECT count(*)::int AS n FROM tracking_events`.execute(stores.db);
+        return rows[0]?.n ?? -1;
+      } finally {
+        await stores.close();
+      }
+    };
+    const before = await count();
+    expect(before).toBeGreaterThan(0);
+    const replayed = await env.cli(['replay']);
+    expect(replayed.code, replayed.err).toBe(0);
+    expect(await count()).toBe(before);
   });
 });

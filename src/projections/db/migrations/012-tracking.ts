@@ -16,58 +16,74 @@ import { type Kysely, sql } from 'kysely';
  * pruned with the partitions it covers: a message id is deduplicated as long as its data is kept.
  */
 export async function up(db: Kysely<unknown>): Promise<void> {
+  // Through the schema builder, not raw SQL: a rebuild runs these migrations in a scratch
+  // schema (`withSchema`), which only the builder's table names follow.
   await db.schema
     .alterTable('users')
     .addColumn('role', 'text', (c) => c.notNull().defaultTo('user'))
     .execute();
 
-  await sql`CREATE TABLE tracking_events (
-    message_id uuid NOT NULL,
-    day date NOT NULL,
-    occurred_at timestamptz NOT NULL,
-    received_at timestamptz NOT NULL,
-    type text NOT NULL,
-    user_id uuid,
-    anonymous_id text,
-    session_id text,
-    page_path text,
-    film_id uuid,
-    name text,
-    properties jsonb NOT NULL
-  ) PARTITION BY RANGE (day)`.execute(db);
+  await db.schema
+    .createTable('tracking_events')
+    .addColumn('message_id', 'uuid', (c) => c.notNull())
+    .addColumn('day', 'date', (c) => c.notNull())
+    .addColumn('occurred_at', 'timestamptz', (c) => c.notNull())
+    .addColumn('received_at', 'timestamptz', (c) => c.notNull())
+    .addColumn('type', 'text', (c) => c.notNull())
+    .addColumn('user_id', 'uuid')
+    .addColumn('anonymous_id', 'text')
+    .addColumn('session_id', 'text')
+    .addColumn('page_path', 'text')
+    .addColumn('film_id', 'uuid')
+    .addColumn('name', 'text')
+    .addColumn('properties', 'jsonb', (c) => c.notNull())
+    .modifyEnd(sql`PARTITION BY RANGE (day)`)
+    .execute();
   // Per-film analytics read a film's few rows straight from the events.
-  await sql`CREATE INDEX tracking_events_film_idx ON tracking_events (film_id, type, occurred_at)
-    WHERE film_id IS NOT NULL`.execute(db);
+  await db.schema
+    .createIndex('tracking_events_film_idx')
+    .on('tracking_events')
+    .columns(['film_id', 'type', 'occurred_at'])
+    .where(sql<boolean>`film_id IS NOT NULL`)
+    .execute();
   // Films added per month (custom `film_added` facts) and other named custom events.
-  await sql`CREATE INDEX tracking_events_custom_idx ON tracking_events (name, occurred_at)
-    WHERE type = 'custom'`.execute(db);
+  await db.schema
+    .createIndex('tracking_events_custom_idx')
+    .on('tracking_events')
+    .columns(['name', 'occurred_at'])
+    .where(sql<boolean>`type = 'custom'`)
+    .execute();
 
-  await sql`CREATE TABLE tracking_message_ids (
-    message_id uuid PRIMARY KEY,
-    day date NOT NULL
-  )`.execute(db);
   // No index on `day`: it would slow every ingest for the sake of the daily retention delete.
+  await db.schema
+    .createTable('tracking_message_ids')
+    .addColumn('message_id', 'uuid', (c) => c.primaryKey())
+    .addColumn('day', 'date', (c) => c.notNull())
+    .execute();
 
   // Daily rollups (by received day), rewritten whole for a day by the rollup job.
-  await sql`CREATE TABLE tracking_film_daily (
-    day date NOT NULL,
-    film_id uuid NOT NULL,
-    views integer NOT NULL,
-    likes integer NOT NULL,
-    watched_to_end integer NOT NULL,
-    PRIMARY KEY (day, film_id)
-  )`.execute(db);
-  await sql`CREATE TABLE tracking_filter_daily (
-    day date NOT NULL,
-    filter text NOT NULL,
-    value text NOT NULL,
-    uses integer NOT NULL,
-    PRIMARY KEY (day, filter, value)
-  )`.execute(db);
-  await sql`CREATE TABLE tracking_rollup_days (
-    day date PRIMARY KEY,
-    refreshed_at timestamptz NOT NULL
-  )`.execute(db);
+  await db.schema
+    .createTable('tracking_film_daily')
+    .addColumn('day', 'date', (c) => c.notNull())
+    .addColumn('film_id', 'uuid', (c) => c.notNull())
+    .addColumn('views', 'integer', (c) => c.notNull())
+    .addColumn('likes', 'integer', (c) => c.notNull())
+    .addColumn('watched_to_end', 'integer', (c) => c.notNull())
+    .addPrimaryKeyConstraint('tracking_film_daily_pk', ['day', 'film_id'])
+    .execute();
+  await db.schema
+    .createTable('tracking_filter_daily')
+    .addColumn('day', 'date', (c) => c.notNull())
+    .addColumn('filter', 'text', (c) => c.notNull())
+    .addColumn('value', 'text', (c) => c.notNull())
+    .addColumn('uses', 'integer', (c) => c.notNull())
+    .addPrimaryKeyConstraint('tracking_filter_daily_pk', ['day', 'filter', 'value'])
+    .execute();
+  await db.schema
+    .createTable('tracking_rollup_days')
+    .addColumn('day', 'date', (c) => c.primaryKey())
+    .addColumn('refreshed_at', 'timestamptz', (c) => c.notNull())
+    .execute();
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
@@ -78,7 +94,7 @@ export async function down(db: Kysely<unknown>): Promise<void> {
     'tracking_message_ids',
     'tracking_events',
   ]) {
-    await sql`DROP TABLE IF EXISTS ${sql.table(table)}`.execute(db);
+    await db.schema.dropTable(table).ifExists().execute();
   }
   await db.schema.alterTable('users').dropColumn('role').execute();
 }
