@@ -78,7 +78,7 @@ const configSchema = z.object({
   /** Tracking events waiting or being written, at most; beyond, ingest answers 503. */
   TRACKING_BUFFER_EVENTS: z.coerce.number().int().min(1).default(100_000),
   /** Tracking groups written at once (database connections used by ingest). */
-  TRACKING_WRITERS: z.coerce.number().int().min(1).max(32).default(2),
+  TRACKING_WRITERS: z.coerce.number().int().min(1).max(32).default(4),
   /** Retry-After (seconds) of a 503 from tracking ingest. */
   TRACKING_RETRY_AFTER_S: z.coerce.number().int().min(1).max(3_600).default(1),
   /** Daily partitions of tracking events created ahead of today. */

@@ -1,5 +1,4 @@
 import type { TrackingRow } from '../../projections/tracking/tracking-rows.js';
-import { utcDay } from '../../projections/tracking/tracking-rows.js';
 import { ApiError } from '../api-error.js';
 import {
   batchEnvelopeSchema,
@@ -29,6 +28,8 @@ export class TrackingInputError extends ApiError {
 /** Who sent the request and when it arrived. */
 export interface Arrival {
   readonly receivedAt: Date;
+  /** The UTC day of `receivedAt` (the partition), computed once per request. */
+  readonly day: string;
   readonly userId: string | undefined;
 }
 
@@ -184,7 +185,7 @@ function filmOf(event: TrackedEvent): string | null {
 function toRow(event: TrackedEvent, sentAt: string | undefined, arrival: Arrival): TrackingRow {
   return {
     messageId: event.messageId.toLowerCase(),
-    day: utcDay(arrival.receivedAt),
+    day: arrival.day,
     occurredAt: correctedTime(event.timestamp, sentAt, arrival.receivedAt),
     receivedAt: arrival.receivedAt,
     type: event.type,

@@ -1,5 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { TrackingRow } from '../../projections/tracking/tracking-rows.js';
+import { type TrackingRow, utcDay } from '../../projections/tracking/tracking-rows.js';
 import type { RouteDeps } from '../routes/index.js';
 import type { TypedApp } from '../routes/typed-app.js';
 import type { GroupCommit } from './group-commit.js';
@@ -23,10 +23,10 @@ export async function trackingRoutes(
     (_request, body, done) => done(null, body),
   );
 
-  const arrival = (request: FastifyRequest): Arrival => ({
-    receivedAt: runtime.now(),
-    userId: request.userId,
-  });
+  const arrival = (request: FastifyRequest): Arrival => {
+    const receivedAt = runtime.now();
+    return { receivedAt, day: utcDay(receivedAt), userId: request.userId };
+  };
   const store = async (reply: FastifyReply, rows: readonly TrackingRow[]) => {
     const outcome = await tracking.submit(rows);
     return reply.code(202).send(outcome);
