@@ -46,6 +46,7 @@ import { replay } from './scenarios/replay.js';
 import { rooms } from './scenarios/rooms.js';
 import { search } from './scenarios/search.js';
 import { social } from './scenarios/social.js';
+import { tracking, trackingAnalytics } from './scenarios/tracking.js';
 import { websockets } from './scenarios/websockets.js';
 
 interface Step {
@@ -64,6 +65,8 @@ const STEPS: readonly Step[] = [
   { names: ['websockets'], run: websockets },
   { names: ['social'], run: social },
   { names: ['rooms'], run: rooms },
+  { names: ['tracking'], run: tracking },
+  { names: ['tracking-analytics'], run: trackingAnalytics },
   { names: ['replay'], run: replay },
 ];
 

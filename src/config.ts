@@ -85,6 +85,24 @@ const configSchema = z.object({
   MAIL_FROM: z.string().default('cowatch <tickets@cowatch.invalid>'),
   /** How often expired (24 h old) idempotency keys are deleted. */
   IDEMPOTENCY_SWEEP_MS: z.coerce.number().int().min(10).default(3_600_000),
+  /** Tracking group commit: how long a group waits for more requests before it is written. */
+  TRACKING_FLUSH_MS: z.coerce.number().int().min(0).max(1_000).default(5),
+  /** Tracking group commit: a group is written at once when it holds this many events. */
+  TRACKING_BATCH_EVENTS: z.coerce.number().int().min(1).max(50_000).default(5_000),
+  /** Tracking events waiting or being written, at most; beyond, ingest answers 503. */
+  TRACKING_BUFFER_EVENTS: z.coerce.number().int().min(1).default(100_000),
+  /** Tracking groups written at once (database connections used by ingest). */
+  TRACKING_WRITERS: z.coerce.number().int().min(1).max(32).default(4),
+  /** Retry-After (seconds) of a 503 from tracking ingest. */
+  TRACKING_RETRY_AFTER_S: z.coerce.number().int().min(1).max(3_600).default(1),
+  /** Daily partitions of tracking events created ahead of today. */
+  TRACKING_PARTITIONS_AHEAD: z.coerce.number().int().min(1).max(366).default(7),
+  /** Days of tracking events kept attached; older partitions are detached. 0: keep all. */
+  TRACKING_RETENTION_DAYS: z.coerce.number().int().min(0).default(0),
+  /** How often the tracking rollups (analytics) of today and yesterday are refreshed. */
+  TRACKING_ROLLUP_MS: z.coerce.number().int().min(10).default(60_000),
+  /** How often tracking partitions are created ahead and old ones detached. */
+  TRACKING_MAINTENANCE_MS: z.coerce.number().int().min(10).default(3_600_000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   RATE_LIMIT: z.enum(['on', 'off']).default('on'),
   /** Which parts run in this process: the API, the projector and reactors, or both. */

@@ -15,6 +15,7 @@ import type { Db } from './projections/db/database.js';
 import { migrateReadModels } from './projections/db/migrate.js';
 import { openPglite } from './projections/db/open-pglite.js';
 import { loadFilmCatalogue } from './projections/films-catalogue.js';
+import { ensurePartitions } from './projections/tracking/tracking-partitions.js';
 
 /** The stores and handlers one process works with. */
 export interface Runtime {
@@ -43,6 +44,8 @@ export async function openRuntime(config: Config, options: RuntimeOptions = {}):
     : await onPglite(config);
   try {
     await migrateReadModels(db);
+    // Yesterday too: a request received just before midnight may commit just after it.
+    await ensurePartitions(db, new Date(now().getTime() - 86_400_000), 2);
     await loadFilmCatalogue(db, now());
   } catch (error) {
     await close();

@@ -11,6 +11,8 @@ export const SCENARIOS = [
   'websockets',
   'social',
   'rooms',
+  'tracking',
+  'tracking-analytics',
 ] as const;
 
 export type ScenarioName = (typeof SCENARIOS)[number];
@@ -126,5 +128,29 @@ export const FIGURES: readonly FigureSpec[] = [
     format: (m) =>
       `p95 ${ms(m.p95!)} / ${ms(m.crowdP95!)}${m.missing || m.crowdMissing ? `, ${int(m.missing! + m.crowdMissing!)} missing` : ''}`,
     pass: (m) => m.p95! < 100 && m.missing === 0 && m.crowdMissing === 0,
+    figure: 'tracking',
+    label: 'tracking ingest, 10,000 users, batches of 20',
+    target: '≥ 20,000 events/s, p95 < 200 ms, 0 missing',
+    aggregate: { eventsPerSec: 'median', p95: 'median', missing: 'max', errors: 'max' },
+      `${int(m.eventsPerSec!)} events/s, p95 ${ms(m.p95!)}, ${int(m.missing!)} missing` +
+      (m.errors ? `, ${int(m.errors)} errors` : ''),
+    pass: (m) => m.eventsPerSec! >= 20_000 && m.p95! < 200 && m.missing === 0,
+  },
+  {
+    figure: 'tracking-analytics',
+    label: 'analytics queries over seeded tracking events',
+    target: 'p95 < 50 ms each',
+    aggregate: {
+      filmP95: 'median',
+      filmAllP95: 'median',
+      topP95: 'median',
+      filtersP95: 'median',
+      catalogueP95: 'median',
+      events: 'min',
+    },
+      `${int(m.events!)} events: film ${ms(m.filmP95!)} (all time ${ms(m.filmAllP95!)}), ` +
+      `top ${ms(m.topP95!)}, filters ${ms(m.filtersP95!)}, catalogue ${ms(m.catalogueP95!)}`,
+    pass: (m) =>
+      Math.max(m.filmP95!, m.filmAllP95!, m.topP95!, m.filtersP95!, m.catalogueP95!) < 50,
   },
 ];

@@ -35,6 +35,8 @@ import { routeTable } from './plugins/route-table.js';
 import { createRealtime, type Realtime } from './realtime/realtime.js';
 import { healthRoutes } from './routes/health-routes.js';
 import { apiRoutes } from './routes/index.js';
+import type { GroupCommit } from './tracking/group-commit.js';
+import { trackingGroupCommit } from './tracking/tracking-service.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -44,6 +46,8 @@ declare module 'fastify' {
     runtime: Runtime;
     /** This app's realtime bus and socket hub (tests count its sockets). */
     realtime: Realtime;
+    /** The group commit of tracking events (tests read its buffer). */
+    tracking: GroupCommit;
   }
 }
 
@@ -142,6 +146,9 @@ export async function buildApp(
   app.decorate('runtime', runtime);
   const tickets = new TicketCodes(ticketKeysFrom(config.TICKET_KEYS, jwtSecret));
   const deps = { runtime, tokens, realtime, billing, tickets };
+  const tracking = trackingGroupCommit(runtime, app.log, metrics.registry);
+  app.decorate('tracking', tracking);
+  const deps = { runtime, tokens, notifier, billing, tickets, tracking };
   // A projecting-only process (ROLE=project) answers health checks and metrics, nothing else.
   await app.register(config.ROLE === 'project' ? healthRoutes : apiRoutes, deps);
 
@@ -165,6 +172,8 @@ export async function buildApp(
   });
   app.addHook('onClose', async () => {
     realtime.sockets.close();
+    // Every event answered or about to be answered 202 is written before the stores close.
+    await tracking.close();
     for (const service of services.toReversed()) await service.stop();
     await realtime.bus.close();
     if (!options.runtime) await runtime.close();

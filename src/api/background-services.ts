@@ -6,6 +6,7 @@ import { billingReactor } from '../projections/reactors/billing-reactor.js';
 import { holdExpiryScheduler } from '../projections/reactors/hold-expiry.js';
 import { roomCloser } from '../projections/reactors/room-closer.js';
 import { READ_MODELS_PROJECTOR, readModelProjectionsFor } from '../projections/read-models.js';
+import { TrackingMaintenance } from '../projections/tracking/tracking-maintenance.js';
 import type { Runtime } from '../runtime.js';
 import type { TicketCodes } from '../tickets/ticket-codes.js';
 import { notificationFanOut } from './notifications/notification-fan-out.js';
@@ -43,6 +44,7 @@ export function backgroundServices(
     holdExpiryScheduler(runtime, log),
     roomCloser(runtime, log),
     billingReactor(runtime, log),
+    new TrackingMaintenance(runtime, log),
     ...(deps.tickets ? mailServices(runtime, deps.tickets, log) : []),
   ];
 }

@@ -32,6 +32,8 @@ export type ApiErrorCode =
   | 'idempotency_key_in_flight'
   | 'rate_limited'
   | 'chat_unavailable'
+  | 'forbidden'
+  | 'tracking_unavailable'
   | 'internal_error';
 
 export type ErrorCode = DomainErrorCode | ApiErrorCode;
@@ -55,6 +57,7 @@ export const errorTable: Readonly<Record<ErrorCode, ErrorEntry>> = {
   invalid_place: { status: 400, title: 'The place is not valid' },
   unauthorized: { status: 401, title: 'Authentication required' },
   invalid_credentials: { status: 401, title: 'Wrong email or password' },
+  forbidden: { status: 403, title: 'This needs a role the caller does not have' },
   not_place_host: { status: 403, title: 'Only the host of the place may do this' },
   not_room_host: { status: 403, title: 'Only the host of the room may do this' },
   not_room_member: { status: 403, title: 'Only members of the room may do this' },
@@ -112,6 +115,7 @@ export const errorTable: Readonly<Record<ErrorCode, ErrorEntry>> = {
   concurrency_conflict: { status: 503, title: 'Too much contention, try again' },
   chat_unavailable: { status: 503, title: 'The chat is unavailable for now' },
   projection_lagging: { status: 503, title: 'The read models are behind' },
+  tracking_unavailable: { status: 503, title: 'Tracking cannot take events now, retry later' },
 };
 
 /** Whether a string is one of the table's codes. */

@@ -1,6 +1,7 @@
 import { realpathSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { Command, CommanderError } from 'commander';
+import { registerAnalytics } from './analytics.js';
 import type { CliContext } from './context.js';
 import { registerExport } from './export.js';
 import { registerFilms } from './films.js';
@@ -9,6 +10,7 @@ import { registerImport } from './import.js';
 import { CliError, type CliIo, ExitCode, processIo } from './io.js';
 import { registerReplay } from './replay.js';
 import { registerState } from './state.js';
+import { registerUsers } from './users.js';
 import { registerVerify } from './verify.js';
 
 function buildProgram(ctx: CliContext): Command {
@@ -34,6 +36,8 @@ function buildProgram(ctx: CliContext): Command {
   registerExport(program, ctx);
   registerImport(program, ctx);
   registerFilms(program, ctx);
+  registerUsers(program, ctx);
+  registerAnalytics(program, ctx);
   return program;
 }
 

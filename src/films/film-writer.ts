@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { Db } from '../projections/db/database.js';
 import { type SearchExtensions, searchExtensions } from '../projections/db/search-extensions.js';
+import { recordFilmsAdded } from '../projections/tracking/film-facts.js';
 import type { FilmRecord, FilmSource } from './film-record.js';
 
 /** A film to write, with where it came from. */
@@ -43,7 +44,8 @@ function searchDocument(ext: SearchExtensions, row: string) {
 
 /**
  * Inserts films or updates them in place (same id), keeping their counters and when they were
- * first added; rows whose facts are unchanged are left alone. Refreshes the typo lexicon.
+ * first added; rows whose facts are unchanged are left alone. Refreshes the typo lexicon and
+ * records a `film_added` tracking event for each new film.
  */
 export async function writeFilms(
   db: Db,
@@ -74,6 +76,8 @@ export async function writeFilms(
     WHERE (${sql.raw(changed)}) IS DISTINCT FROM (${sql.raw(incoming)})
     RETURNING (xmax = 0) AS inserted`.execute(db);
   await refreshLexicon(db);
+  // Vendors' additions become tracking facts (films added per month).
+  await recordFilmsAdded(db, now);
   const inserted = written.filter((r) => r.inserted).length;
   return { inserted, updated: written.length - inserted };
 }

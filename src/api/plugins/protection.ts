@@ -6,7 +6,8 @@ import { Redis } from 'ioredis';
 import type { Config } from '../../config.js';
 
 /** Requests per minute, by kind; sized so that a real person never meets them. */
-const LIMITS = { login: 10, register: 20, command: 120, read: 1200 } as const;
+// Tracking: a browser flushes every 5 s or 20 events, so a busy page sends a few a second.
+const LIMITS = { login: 10, register: 20, command: 120, read: 1200, track: 600 } as const;
 type Kind = keyof typeof LIMITS;
 
 const UNLIMITED = ['/health/', '/metrics', '/docs', '/openapi.json', '/api/webhooks/'];
@@ -15,6 +16,7 @@ function kindOf(request: FastifyRequest): Kind {
   const route = request.routeOptions.url ?? '';
   if (route === '/api/auth/login') return 'login';
   if (route === '/api/auth/register') return 'register';
+  if (route.startsWith('/api/track')) return 'track';
   return request.method === 'GET' || request.method === 'HEAD' ? 'read' : 'command';
 }
 

@@ -10,6 +10,9 @@ import { userRoutes } from '../social/user-routes.js';
 import { wishlistRoutes } from '../social/wishlist-routes.js';
 import { checkInRoutes } from '../tickets/check-in-routes.js';
 import { ticketRoutes } from '../tickets/ticket-routes.js';
+import { analyticsRoutes } from '../tracking/analytics-routes.js';
+import type { GroupCommit } from '../tracking/group-commit.js';
+import { trackingRoutes } from '../tracking/tracking-routes.js';
 import { webRoutes } from '../web/web-routes.js';
 import { authRoutes } from './auth-routes.js';
 import { billingRoutes } from './billing-routes.js';
@@ -32,6 +35,8 @@ export interface RouteDeps {
   readonly realtime: Realtime;
   /** Signs and verifies ticket codes. */
   readonly tickets: TicketCodes;
+  /** Group commit of tracking events (absent: the tracking routes are not served). */
+  readonly tracking?: GroupCommit;
 }
 
 /** Registers every route of the public contract. */
@@ -51,6 +56,8 @@ export async function apiRoutes(app: TypedApp, deps: RouteDeps) {
   await app.register(wishlistRoutes, deps);
   await app.register(roomRoutes, deps);
   await app.register(mediaRoutes, deps);
+  if (deps.tracking) await app.register(trackingRoutes, { ...deps, tracking: deps.tracking });
+  await app.register(analyticsRoutes, deps);
   // Last: the web client's fallback serves only its own routes, after every API route.
   await app.register(webRoutes);
 }

@@ -48,6 +48,8 @@ export interface UsersTable {
   email: string;
   password_hash: string;
   display_name: string;
+  /** `user`, or `admin` (granted by `cowatch users grant-admin`): may read analytics. */
+  role: Generated<string>;
   created_at: Generated<Timestamp>;
 }
 

@@ -11,6 +11,7 @@ import * as filmsSearch from './migrations/008-films-search.js';
 import * as social from './migrations/009-social.js';
 import * as ticketsMail from './migrations/010-tickets-mail.js';
 import * as rooms from './migrations/011-rooms.js';
+import * as tracking from './migrations/012-tracking.js';
 import { installSearchExtensions } from './search-extensions.js';
 
 const migrations: Record<string, Migration> = {
@@ -25,6 +26,7 @@ const migrations: Record<string, Migration> = {
   '009-social': social,
   '010-tickets-mail': ticketsMail,
   '011-rooms': rooms,
+  '012-tracking': tracking,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };
