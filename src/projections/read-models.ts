@@ -38,4 +38,26 @@ export const readModelProjections: readonly Projection[] = readModelProjectionsF
  * The read-model tables a rebuild clears and refills from the log. Not `notifications`: its
  * cursors are what clients resume from, so a replay only adds the rows missing (ON CONFLICT).
  */
-export const READ_MODEL_TABLES = ['places', 'screenings', 'bookings', 'seat_claims'] as const;
+export const READ_MODEL_TABLES = [
+  'places',
+  'screenings',
+  'bookings',
+  'seat_claims',
+  'follows',
+  'follow_counts',
+  'wishes',
+  'likes',
+] as const;
+
+/**
+ * Columns a projection keeps in a table that is no read model of its own: `films` is written by
+ * the catalogue and imports, its popularity counters by the social projection (counts of
+ * `wishes` and `likes`). A replay of those tables zeroes the counters, recounts them from the
+ * log, compares them and swaps them in with the tables.
+ */
+export const FILM_COUNTERS = {
+  table: 'films',
+  columns: ['want_count', 'like_count'],
+  /** The read models the counters count: replaying any of them replays the counters. */
+  fedBy: ['wishes', 'likes'],
+} as const;
