@@ -26,6 +26,7 @@ const KEYS: Record<Compared, readonly string[]> = {
   seat_claims: ['screening_id', 'seat_row', 'seat_number'],
   follows: ['follower_id', 'followee_id'],
   follow_counts: ['user_id'],
+  friends: ['user_id', 'friend_id'],
   wishes: ['user_id', 'film_id'],
   likes: ['user_id', 'film_id'],
   films: ['id'],

@@ -28,7 +28,7 @@ const TABLES_OF: Readonly<Record<string, readonly ReadModelTable[]>> = {
   screenings: ['screenings'],
   bookings: ['bookings'],
   seat_claims: ['seat_claims'],
-  social: ['follows', 'follow_counts', 'wishes', 'likes'],
+  social: ['follows', 'follow_counts', 'friends', 'wishes', 'likes'],
 };
 
 /**

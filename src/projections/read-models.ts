@@ -45,6 +45,7 @@ export const READ_MODEL_TABLES = [
   'seat_claims',
   'follows',
   'follow_counts',
+  'friends',
   'wishes',
   'likes',
 ] as const;

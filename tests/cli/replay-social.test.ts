@@ -35,13 +35,14 @@ async function fillSocial(ctx: CommandContext): Promise<void> {
 
 /** Every social row and every film's counters, in a stable order. */
 async function socialRows(db: Db) {
-  const all = (table: 'follows' | 'wishes' | 'likes' | 'follow_counts') =>
+  const all = (table: 'follows' | 'wishes' | 'likes' | 'follow_counts' | 'friends') =>
     sql<Record<string, unknown>>`SELECT * FROM ${sql.table(table)} ORDER BY 1, 2`
       .execute(db)
       .then((result) => result.rows);
   return {
     follows: await all('follows'),
     followCounts: await all('follow_counts'),
+    friends: await all('friends'),
     wishes: await all('wishes'),
     likes: await all('likes'),
     counters: await db
@@ -58,6 +59,7 @@ async function corrupt(db: Db): Promise<void> {
     db,
   );
   await sql`UPDATE follow_counts SET followers = followers + 40`.execute(db);
+  await sql`UPDATE friends SET since = since - interval '1 day'`.execute(db);
   await sql`TRUNCATE wishes`.execute(db);
   await sql`INSERT INTO likes (user_id, film_id, added_at) VALUES (${randomUUID()}, ${film0}, now())`.execute(
     db,
@@ -80,6 +82,8 @@ describe.each(backends)('social read models replayed on $name', (backend) => {
     });
     // The fixture did write what the test compares.
     expect(before.follows).toHaveLength(4);
+    // Ann and Bob follow each other; Cid's follow back was undone.
+    expect(before.friends).toHaveLength(2);
     expect(before.wishes).toHaveLength(3);
     expect(before.likes).toHaveLength(2);
     const counted = before.counters.filter((film) => film.want_count + film.like_count > 0);
@@ -98,14 +102,16 @@ describe.each(backends)('social read models replayed on $name', (backend) => {
     await withRuntime(env, ({ db }) => corrupt(db));
     const failed = await env.cli(['verify']);
     expect(failed.code).toBe(1);
-    for (const table of ['follows', 'follow_counts', 'wishes', 'likes', 'films']) {
+    for (const table of ['follows', 'follow_counts', 'friends', 'wishes', 'likes', 'films']) {
       expect(failed.out).toMatch(new RegExp(`^${table} `, 'm'));
     }
     expect(failed.out).toMatch(/^films +id=\S+ +want_count /m);
 
     const replayed = await env.cli(['replay', '--projection', 'social']);
     expect(replayed.code).toBe(0);
-    expect(replayed.out).toMatch(/swapped in follows, follow_counts, wishes, likes at position /);
+    expect(replayed.out).toMatch(
+      /swapped in follows, follow_counts, friends, wishes, likes at position /,
+    );
     expect(await withRuntime(env, ({ db }) => socialRows(db))).toEqual(before);
     const verified = await env.cli(['verify']);
     expect(verified.out).toMatch(/^verify ok/m);
@@ -117,7 +123,7 @@ describe.each(backends)('social read models replayed on $name', (backend) => {
     const replayed = await env.cli(['replay']);
     expect(replayed.code).toBe(0);
     expect(replayed.out).toMatch(
-      /swapped in places, screenings, bookings, seat_claims, follows, follow_counts, wishes, likes at/,
+      /swapped in places, screenings, bookings, seat_claims, follows, follow_counts, friends, wishes, likes at/,
     );
     expect(await withRuntime(env, ({ db }) => socialRows(db))).toEqual(before);
   });
