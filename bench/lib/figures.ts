@@ -10,6 +10,7 @@ export const SCENARIOS = [
   'replay',
   'websockets',
   'social',
+  'baseline',
 ] as const;
 
 export type ScenarioName = (typeof SCENARIOS)[number];
@@ -39,6 +40,8 @@ export interface FigureSpec {
 const int = (n: number) => (Number.isFinite(n) ? Math.round(n).toLocaleString('en-US') : '–');
 const ms = (n: number) =>
   Number.isFinite(n) ? `${n < 10 ? n.toFixed(1) : Math.round(n).toLocaleString('en-US')} ms` : '–';
+
+const ratio = (n: number) => (Number.isFinite(n) ? `cowatch ${n.toFixed(2)}×` : 'cowatch –');
 
 export const FIGURES: readonly FigureSpec[] = [
   {
@@ -116,5 +119,22 @@ export const FIGURES: readonly FigureSpec[] = [
     aggregate: { friendsP95: 'median', matchesP95: 'median' },
     format: (m) => `friends p95 ${ms(m.friendsP95!)}, matches p95 ${ms(m.matchesP95!)}`,
     pass: (m) => m.friendsP95! < 20 && m.matchesP95! < 20,
+  },
+  {
+    figure: 'baseline',
+    label: 'row-lock baseline, same run (cowatch ÷ baseline)',
+    target: 'holds ≥ 2×, search ≥ 1.5×',
+    aggregate: {
+      holdsPerSec: 'median',
+      holdsP99: 'median',
+      holdsRatio: 'median',
+      searchPerSec: 'median',
+      searchP95: 'median',
+      searchRatio: 'median',
+    },
+    format: (m) =>
+      `holds ${int(m.holdsPerSec!)} /s p99 ${ms(m.holdsP99!)} (${ratio(m.holdsRatio!)}); ` +
+      `search ${int(m.searchPerSec!)} req/s p95 ${ms(m.searchP95!)} (${ratio(m.searchRatio!)})`,
+    pass: (m) => m.holdsRatio! >= 2 && m.searchRatio! >= 1.5,
   },
 ];
