@@ -38,6 +38,7 @@ import {
   topFunctions,
   type Window,
 } from './lib/top-functions.js';
+import { baseline } from './scenarios/baseline.js';
 import { holds } from './scenarios/holds.js';
 import { hotStream, verifyLog } from './scenarios/hot-stream.js';
 import { lastSeat } from './scenarios/last-seat.js';
@@ -61,6 +62,8 @@ const STEPS: readonly Step[] = [
   { names: ['hot-stream'], run: hotStream },
   { names: ['last-seat'], run: lastSeat },
   { names: ['search'], run: search },
+  // Right after cowatch's holds and search: the ratios compare figures of the same run.
+  { names: ['baseline'], run: baseline },
   { names: ['notifications'], run: notifications },
   { names: ['websockets'], run: websockets },
   { names: ['social'], run: social },
@@ -155,7 +158,9 @@ async function oneRun(
       hosts: 10,
       placesPerHost: 2,
     });
+    const measuredInRun: Measurement[] = [];
     const ctx = createRunContext({
+      measured: measuredInRun,
       server,
       api,
       world,
@@ -164,7 +169,7 @@ async function oneRun(
       log,
     });
     const selected = STEPS.filter((step) => step.names.some((n) => opts.only.has(n)));
-    if (selected.some((s) => s.run === holds || s.run === search)) {
+    if (selected.some((s) => s.run === holds || s.run === search || s.run === baseline)) {
       await ctx.manyScreenings();
       await api.settle();
     }
@@ -177,6 +182,7 @@ async function oneRun(
         const measured = await step.run(ctx);
         windows.push({ label, window: { fromUs, toUs: monotonicUs() } });
         for (const m of [measured].flat()) {
+          measuredInRun.push(m);
           if (!opts.only.has(m.figure)) continue;
           results.push(m);
           for (const note of m.notes ?? []) log(`  ${m.figure}: ${note}`);

@@ -1,4 +1,5 @@
 import type { Api } from './api.js';
+import type { Measurement } from './figures.js';
 import type { BenchServer } from './server.js';
 import { createScreenings, type Screening, type World } from './setup.js';
 
@@ -9,6 +10,8 @@ export interface RunContext {
   readonly world: World;
   readonly schema: string;
   readonly quick: boolean;
+  /** What this run measured so far (every scenario, selected or not), in order. */
+  readonly measured: readonly Measurement[];
   /** The 1,000 large general-admission screenings (created on first use, shared). */
   manyScreenings(): Promise<readonly Screening[]>;
   log(message: string): void;

@@ -13,6 +13,7 @@ export const SCENARIOS = [
   'rooms',
   'tracking',
   'tracking-analytics',
+  'baseline',
 ] as const;
 
 export type ScenarioName = (typeof SCENARIOS)[number];
@@ -42,6 +43,8 @@ export interface FigureSpec {
 const int = (n: number) => (Number.isFinite(n) ? Math.round(n).toLocaleString('en-US') : '–');
 const ms = (n: number) =>
   Number.isFinite(n) ? `${n < 10 ? n.toFixed(1) : Math.round(n).toLocaleString('en-US')} ms` : '–';
+
+const ratio = (n: number) => (Number.isFinite(n) ? `cowatch ${n.toFixed(2)}×` : 'cowatch –');
 
 export const FIGURES: readonly FigureSpec[] = [
   {
@@ -152,5 +155,17 @@ export const FIGURES: readonly FigureSpec[] = [
       `top ${ms(m.topP95!)}, filters ${ms(m.filtersP95!)}, catalogue ${ms(m.catalogueP95!)}`,
     pass: (m) =>
       Math.max(m.filmP95!, m.filmAllP95!, m.topP95!, m.filtersP95!, m.catalogueP95!) < 50,
+    figure: 'baseline',
+    label: 'row-lock baseline, same run (cowatch ÷ baseline)',
+    target: 'holds ≥ 2×, search ≥ 1.5×',
+      holdsPerSec: 'median',
+      holdsP99: 'median',
+      holdsRatio: 'median',
+      searchPerSec: 'median',
+      searchP95: 'median',
+      searchRatio: 'median',
+      `holds ${int(m.holdsPerSec!)} /s p99 ${ms(m.holdsP99!)} (${ratio(m.holdsRatio!)}); ` +
+      `search ${int(m.searchPerSec!)} req/s p95 ${ms(m.searchP95!)} (${ratio(m.searchRatio!)})`,
+    pass: (m) => m.holdsRatio! >= 2 && m.searchRatio! >= 1.5,
   },
 ];

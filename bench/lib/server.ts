@@ -146,6 +146,8 @@ const TAIL_LINES = 40;
 export async function startServer(options: {
   readonly schema: string;
   readonly profile: boolean;
+  /** The script to run (default cowatch's `src/server.ts`; the bench's baselines too). */
+  readonly entry?: string;
 }): Promise<BenchServer> {
   const port = await freePort();
   const nodeArgs = ['--import', 'tsx'];
@@ -153,7 +155,7 @@ export async function startServer(options: {
     await mkdir(PROFILE_DIR, { recursive: true });
     nodeArgs.push('--cpu-prof', '--cpu-prof-dir', PROFILE_DIR);
   }
-  nodeArgs.push('src/server.ts');
+  nodeArgs.push(options.entry ?? 'src/server.ts');
   const script =
     'ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)" 2>/dev/null; exec node "$@"';
   const child = spawn('bash', ['-c', script, 'bash', ...nodeArgs], {

@@ -1,18 +1,14 @@
 import type { RunContext } from '../lib/context.js';
 import type { Measurement } from '../lib/figures.js';
 import { describeStatuses, type LoadRequest, load } from '../lib/load.js';
-import { pick } from '../lib/setup.js';
+import { pick, type Screening } from '../lib/setup.js';
 import { percentile } from '../lib/stats.js';
 
-const CONNECTIONS = 50;
+export const SEARCH_CONNECTIONS = 50;
+const CONNECTIONS = SEARCH_CONNECTIONS;
 
-/**
- * Anonymous GET /api/screenings?filmId= / ?hostId= / ?placeId= (rotating, random ids among
- * the 1,000 screenings' films, hosts and places; default page of 20), 50 connections for 10 s
- * (quick: 3 s). Figure: 200s per second and the p95 latency.
- */
-export async function search(ctx: RunContext): Promise<Measurement> {
-  const screenings = await ctx.manyScreenings();
+/** Rotating film / host / place searches over random ids of `screenings`. */
+export function searchRequests(screenings: readonly Screening[]): () => LoadRequest {
   const paths = {
     filmId: [...new Set(screenings.map((s) => s.filmId))],
     hostId: [...new Set(screenings.map((s) => s.hostId))],
@@ -20,10 +16,19 @@ export async function search(ctx: RunContext): Promise<Measurement> {
   };
   const keys = Object.keys(paths) as (keyof typeof paths)[];
   let i = 0;
-  const next = (): LoadRequest => {
+  return () => {
     const key = keys[i++ % keys.length]!;
     return { method: 'GET', path: `/api/screenings?${key}=${pick(paths[key])}` };
   };
+}
+
+/**
+ * Anonymous GET /api/screenings?filmId= / ?hostId= / ?placeId= (rotating, random ids among
+ * the 1,000 screenings' films, hosts and places; default page of 20), 50 connections for 10 s
+ * (quick: 3 s). Figure: 200s per second and the p95 latency.
+ */
+export async function search(ctx: RunContext): Promise<Measurement> {
+  const next = searchRequests(await ctx.manyScreenings());
   await load({ url: ctx.server.url, connections: CONNECTIONS, duration: 1, next });
   const result = await load({
     url: ctx.server.url,

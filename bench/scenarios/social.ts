@@ -59,7 +59,7 @@ export async function social(ctx: RunContext): Promise<Measurement> {
   }
 }
 
-async function seed(pool: pg.Pool): Promise<void> {
+export async function seed(pool: pg.Pool): Promise<void> {
   const half = FOLLOWS_EACH / 2;
   await pool.query(`
     INSERT INTO users (id, email, password_hash, display_name)
@@ -72,10 +72,16 @@ async function seed(pool: pg.Pool): Promise<void> {
     FROM generate_series(0, ${USERS - 1}) AS i,
       generate_series(-${half}, ${half}) AS d
     WHERE d <> 0`);
+  // What the projection keeps beside the follows: the mutual ones (here all), both ways.
+  await pool.query(`
+    INSERT INTO friends (user_id, friend_id, since)
+    SELECT a.follower_id, a.followee_id, greatest(a.since, b.since)
+    FROM follows a
+    JOIN follows b ON b.follower_id = a.followee_id AND b.followee_id = a.follower_id`);
   await pool.query(`
     INSERT INTO wishes (user_id, film_id, added_at)
     SELECT md5('social-' || i)::uuid, f.id, now()
     FROM generate_series(0, ${USERS - 1}) AS i,
       LATERAL (SELECT id FROM films ORDER BY md5(id::text || i) LIMIT ${WISHES_EACH}) AS f`);
-  await pool.query('ANALYZE users; ANALYZE follows; ANALYZE wishes; ANALYZE films');
+  await pool.query('VACUUM ANALYZE users, follows, friends, wishes, films');
 }

@@ -3,6 +3,13 @@ import { placesProjection } from './places-projection.js';
 import type { Projection } from './projection.js';
 import { roomsProjection } from './read-models/rooms/rooms-projection.js';
 import { READ_MODEL_TABLES, READ_MODELS_PROJECTOR, readModelProjections } from './read-models.js';
+import { socialProjection } from './read-models/social/social-projection.js';
+import {
+  FILM_COUNTERS,
+  READ_MODEL_TABLES,
+  READ_MODELS_PROJECTOR,
+  readModelProjections,
+} from './read-models.js';
 import { screeningsProjection } from './screenings-projection.js';
 import { seatClaimsProjection } from './seat-claims-projection.js';
 
@@ -17,14 +24,36 @@ export interface ReadModelGroup {
   readonly tables: readonly ReadModelTable[];
 }
 
-const tableNames: readonly string[] = READ_MODEL_TABLES;
+/** The tables each swappable projection writes (notifications is none of them). */
+const TABLES_OF: Readonly<Record<string, readonly ReadModelTable[]>> = {
+  places: ['places'],
+  screenings: ['screenings'],
+  bookings: ['bookings'],
+  seat_claims: ['seat_claims'],
+  social: ['follows', 'follow_counts', 'friends', 'wishes', 'likes'],
+};
+
+/**
+ * The projections whose every table is among `tables`: once those tables are swapped in whole,
+ * a failure such a projection was stuck on is cleared and it resumes.
+ */
+export function projectionsOwning(tables: readonly ReadModelTable[]): string[] {
+  return Object.entries(TABLES_OF)
+    .filter(([, owned]) => owned.every((table) => tables.includes(table)))
+    .map(([name]) => name);
+}
+
+/** Whether replaying `tables` recounts the films' counters ({@link FILM_COUNTERS}). */
+export function replaysFilmCounters(tables: readonly ReadModelTable[]): boolean {
+  return FILM_COUNTERS.fedBy.some((table) => tables.includes(table));
+}
 
 /**
  * Every swappable read model. Projections of other tables (notifications, whose cursors clients
  * resume from) are left out: their live rows stay as they are.
  */
 export const ALL_READ_MODELS: ReadModelGroup = {
-  projections: readModelProjections.filter((projection) => tableNames.includes(projection.name)),
+  projections: readModelProjections.filter((projection) => projection.name in TABLES_OF),
   tables: READ_MODEL_TABLES,
 };
 // Screenings reads a booking's status when it ends and bookings reads the screening's host,
@@ -33,6 +62,8 @@ const screeningsAndBookings: ReadModelGroup = {
   projections: [placesProjection, screeningsProjection, bookingsProjection],
   tables: ['screenings', 'bookings'],
 };
+// Follows, wishes and likes read nothing but their own rows (and count into films).
+const social: ReadModelGroup = { projections: [socialProjection], tables: TABLES_OF.social ?? [] };
 
 // Rooms, their members, invitations and chat: one projection writes the four tables.
 const rooms: ReadModelGroup = {
@@ -48,6 +79,7 @@ const groups: ReadonlyMap<string, ReadModelGroup> = new Map([
   ['seat-claims', { projections: [seatClaimsProjection], tables: ['seat_claims'] }],
   ['seat_claims', { projections: [seatClaimsProjection], tables: ['seat_claims'] }],
   ['rooms', rooms],
+  ['social', social],
 ]);
 
 /** Names accepted by {@link readModelGroup}. */

@@ -50,3 +50,21 @@ export const READ_MODEL_TABLES = [
   'room_invites',
   'room_messages',
 ] as const;
+  'follows',
+  'follow_counts',
+  'friends',
+  'wishes',
+  'likes',
+
+/**
+ * Columns a projection keeps in a table that is no read model of its own: `films` is written by
+ * the catalogue and imports, its popularity counters by the social projection (counts of
+ * `wishes` and `likes`). A replay of those tables zeroes the counters, recounts them from the
+ * log, compares them and swaps them in with the tables.
+ */
+export const FILM_COUNTERS = {
+  table: 'films',
+  columns: ['want_count', 'like_count'],
+  /** The read models the counters count: replaying any of them replays the counters. */
+  fedBy: ['wishes', 'likes'],
+} as const;

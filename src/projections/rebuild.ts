@@ -5,7 +5,9 @@ import type { Db } from './db/database.js';
 import type { Projection } from './projection.js';
 import { clearProjectionFailures } from './projection-failures.js';
 import { Projector } from './projector.js';
+import { replaysFilmCounters } from './read-model-groups.js';
 import { READ_MODEL_TABLES, READ_MODELS_PROJECTOR, readModelProjections } from './read-models.js';
+import { resetFilmCounters } from './scratch-schema.js';
 
 /** Options of {@link rebuildReadModels}. */
 export interface RebuildOptions {
@@ -43,6 +45,8 @@ export async function rebuildReadModels(options: RebuildOptions): Promise<string
     // The checkpoint row first, as a projector's batch does: the same lock order, no deadlock.
     await lockCheckpoint(tx, name);
     await sql`TRUNCATE ${sql.join(tables.map((table) => sql.table(table)))}`.execute(tx);
+    // The films stay (no read model); the counters the replay will count again go back to 0.
+    if (replaysFilmCounters(tables)) await resetFilmCounters(tx);
     await saveCheckpoint(tx, name, null);
     // Replayed from scratch: a projection stuck on an event gets another try (the fixed code).
     await clearProjectionFailures(tx, name);

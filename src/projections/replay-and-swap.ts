@@ -1,6 +1,11 @@
 import { sql } from 'kysely';
 import type { Tx } from './db/database.js';
-import type { ReadModelTable } from './read-model-groups.js';
+import {
+  projectionsOwning,
+  type ReadModelTable,
+  replaysFilmCounters,
+} from './read-model-groups.js';
+import { FILM_COUNTERS } from './read-models.js';
 import { atLiveCheckpoint, type ScratchReplayOptions } from './scratch-replay.js';
 import type { ScratchSchema } from './scratch-schema.js';
 
@@ -45,7 +50,25 @@ async function swapTables(
     await sql`ALTER TABLE ${sql.table(`${scratch.name}.${table}`)}
       SET SCHEMA ${sql.id(scratch.live)}`.execute(tx);
   }
+  if (replaysFilmCounters(tables)) await swapFilmCounters(tx, scratch);
   // The replayed tables are whole again: projections stuck on an event (now fixed) resume.
+  const owners = projectionsOwning(tables);
+  if (owners.length === 0) return;
   await sql`DELETE FROM ${live('projection_failures')}
-    WHERE projection IN (${sql.join(tables.map((table) => sql.lit(table)))})`.execute(tx);
+    WHERE projection IN (${sql.join(owners.map((name) => sql.lit(name)))})`.execute(tx);
+}
+
+/**
+ * Films are no read model (the catalogue and imports write them): only their counters are
+ * copied from the replay, and only where they differ, so an unchanged film row is not touched.
+ */
+async function swapFilmCounters(tx: Tx, scratch: ScratchSchema): Promise<void> {
+  const { table, columns } = FILM_COUNTERS;
+  const set = columns.map((column) => sql`${sql.id(column)} = replayed.${sql.id(column)}`);
+  const differs = columns.map(
+    (column) => sql`live.${sql.id(column)} IS DISTINCT FROM replayed.${sql.id(column)}`,
+  );
+  await sql`UPDATE ${sql.table(`${scratch.live}.${table}`)} AS live SET ${sql.join(set)}
+    FROM ${sql.table(`${scratch.name}.${table}`)} AS replayed
+    WHERE live.id = replayed.id AND (${sql.join(differs, sql` OR `)})`.execute(tx);
 }

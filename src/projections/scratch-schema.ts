@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
-import type { Db } from './db/database.js';
+import type { Db, Tx } from './db/database.js';
 import { readModelMigrations } from './db/migrate.js';
+import { FILM_COUNTERS } from './read-models.js';
 
 /** A throw-away schema with fresh read-model tables, for a rebuild or a comparison. */
 export interface ScratchSchema {
@@ -25,7 +26,8 @@ export async function currentSchema(db: Db): Promise<string> {
 /**
  * Creates `cowatch_rebuild_<random>` with every read-model table (the same migrations as the
  * live schema, so indexes and constraints match) and a copy of the live films, which the
- * screenings projection reads.
+ * screenings projection reads, with the counters the social projection keeps back at zero: a
+ * replay counts them anew.
  */
 export async function createScratchSchema(db: Db): Promise<ScratchSchema> {
   const live = await currentSchema(db);
@@ -43,9 +45,16 @@ export async function createScratchSchema(db: Db): Promise<ScratchSchema> {
     for (const key of Object.keys(migrations).sort()) await migrations[key]?.up(scratch);
     await sql`INSERT INTO ${sql.table(`${name}.films`)}
       SELECT * FROM ${sql.table(`${live}.films`)}`.execute(db);
+    await resetFilmCounters(scratch);
   } catch (error) {
     await drop();
     throw error;
   }
   return { name, live, db: scratch, drop };
+}
+
+/** Sets the films' counters back to their default (zero), before a replay counts them. */
+export async function resetFilmCounters(db: Db | Tx): Promise<void> {
+  const reset = Object.fromEntries(FILM_COUNTERS.columns.map((column) => [column, sql`DEFAULT`]));
+  await db.updateTable(FILM_COUNTERS.table).set(reset).execute();
 }

@@ -223,6 +223,30 @@ describe('wishlist, likes, friends who want a film, matches', () => {
     expect(rest.items.map((m) => m.film.id)).toEqual([two?.id]);
   });
 
+  it('shows no one an email: every social answer names users by id and display name only', async () => {
+    const film = films[0]?.id;
+    const emails = [ada, bob, cyd, dee].map((user) => user.email);
+    for (const user of [ada, bob]) {
+      for (const url of [
+        `/api/users/${cyd.id}`,
+        `/api/users?q=${encodeURIComponent(cyd.email)}`,
+        '/api/me/following',
+        '/api/me/followers',
+        '/api/me/friends',
+        '/api/me/wishlist',
+        '/api/me/matches',
+        `/api/films/${film}/friends`,
+        '/api/notifications',
+      ]) {
+        const body = JSON.stringify(await read(url, user));
+        for (const email of emails) expect(body, `${url} shows ${email}`).not.toContain(email);
+      }
+    }
+    // The lists above were not empty: the check looked at users.
+    expect(ids(await read(`/api/films/${film}/friends`, ada)).length).toBeGreaterThan(0);
+    expect(ids(await read('/api/me/followers', bob)).length).toBeGreaterThan(0);
+  });
+
   it('refuses unknown films (404), bad cursors (400) and anonymous callers (401)', async () => {
     expectProblem(await command('PUT', `/api/me/wishlist/${UNKNOWN}`, ada), 404, 'film_not_found');
     expectProblem(await command('PUT', `/api/me/likes/${UNKNOWN}`, ada), 404, 'film_not_found');

@@ -133,5 +133,62 @@ for (const backend of backends) {
         .executeTakeFirstOrThrow();
       expect(unwished.want_count).toBe(0);
     });
+
+    it('keeps friends: a follow back makes two rows since then, either unfollow ends both', async () => {
+      const own = await backend.open();
+      try {
+        const { db } = own;
+        await migrateReadModels(db);
+        const [ada, bob, cy] = [randomUUID(), randomUUID(), randomUUID()];
+        const follow = (followerId: string, followeeId: string, followedAt: string) =>
+          recorded(
+            { type: 'UserFollowed', data: { followerId, followeeId, followedAt } },
+            `follows-${followerId}`,
+          );
+        const unfollow = (followerId: string, followeeId: string) =>
+          recorded(
+            {
+              type: 'UserUnfollowed',
+              data: { followerId, followeeId, unfollowedAt: '2026-12-03T00:00:00.000Z' },
+            },
+            `follows-${followerId}`,
+          );
+        const apply = async (...events: RecordedEvent[]) => {
+          for (const event of events) {
+            await db.transaction().execute((tx) => socialProjection.apply(tx, event, context));
+          }
+        };
+        const friends = () =>
+          db
+            .selectFrom('friends')
+            .select(['user_id', 'friend_id', 'since'])
+            .orderBy('user_id')
+            .orderBy('friend_id')
+            .execute();
+        const adaToBob = follow(ada, bob, '2026-12-01T10:00:00.000Z');
+        const bobToAda = follow(bob, ada, '2026-12-02T10:00:00.000Z');
+        await apply(adaToBob, follow(ada, cy, '2026-12-01T11:00:00.000Z'));
+        expect(await friends(), 'one-way follows make no friends').toEqual([]);
+        // Replayed: the follow back is applied twice and the first follow again, no change.
+        await apply(bobToAda, bobToAda, adaToBob);
+        const since = new Date('2026-12-02T10:00:00.000Z');
+        const both = [
+          { user_id: ada, friend_id: bob, since },
+          { user_id: bob, friend_id: ada, since },
+        ].sort((a, b) => a.user_id.localeCompare(b.user_id));
+        expect(await friends()).toEqual(both);
+        await apply(unfollow(bob, ada));
+        expect(await friends(), 'the follow back undone').toEqual([]);
+        await apply(follow(bob, ada, '2026-12-04T10:00:00.000Z'), unfollow(ada, bob));
+        expect(await friends(), 'the first follow undone').toEqual([]);
+        await apply(unfollow(ada, bob), follow(ada, bob, '2026-12-05T10:00:00.000Z'));
+        expect((await friends()).map((row) => row.since)).toEqual([
+          new Date('2026-12-05T10:00:00.000Z'),
+          new Date('2026-12-05T10:00:00.000Z'),
+        ]);
+      } finally {
+        await own.close();
+      }
+    });
   });
 }

@@ -98,37 +98,27 @@ function toPublicUser(row: { id: string; display_name: string }): PublicUser {
 /** Which side of the follow edges a list reads. */
 export type FollowList = 'following' | 'followers' | 'friends';
 
-/** The users `userId` follows, who follow them, or both (friends), newest edge first. */
+/**
+ * The users `userId` follows or who follow them, newest edge first; or their friends (mutual
+ * follows, kept as rows of their own by the projection), newest friendship first. Each is one
+ * index range.
+ */
 export async function listFollows(db: Db, userId: string, list: FollowList, page: PageRequest) {
   const key = afterTime(page.cursor);
-  const [own, other] =
-    list === 'followers'
-      ? (['followee_id', 'follower_id'] as const)
-      : (['follower_id', 'followee_id'] as const);
-  let query = db
-    .selectFrom('follows as a')
-    .innerJoin('users', 'users.id', `a.${other}`)
-    .where(`a.${own}`, '=', userId);
-  // Friends: the reverse edge exists too; they are friends since the later of the two follows.
-  const since = list === 'friends' ? sql<Date>`greatest(a.since, b.since)` : sql<Date>`a.since`;
-  if (list === 'friends') {
-    query = query.innerJoin('follows as b', (join) =>
-      join
-        .onRef('b.follower_id', '=', 'a.followee_id')
-        .onRef('b.followee_id', '=', 'a.follower_id'),
-    );
-  }
-  if (key) {
-    query = query.where(
-      sql<boolean>`(${since}, ${sql.ref(`a.${other}`)}) < (${key.k.toISOString()}::timestamptz, ${key.id}::uuid)`,
-    );
-  }
-  const rows = await query
-    .select(['users.id', 'users.display_name', since.as('since')])
-    .orderBy(since, 'desc')
-    .orderBy(`a.${other}`, 'desc')
-    .limit(page.limit + 1)
-    .execute();
+  const [table, own, other] =
+    list === 'friends'
+      ? (['friends', 'user_id', 'friend_id'] as const)
+      : list === 'followers'
+        ? (['follows', 'followee_id', 'follower_id'] as const)
+        : (['follows', 'follower_id', 'followee_id'] as const);
+  const { rows } = await sql<{ id: string; display_name: string; since: Date }>`
+    SELECT users.id, users.display_name, a.since
+    FROM ${sql.table(table)} a
+    JOIN users ON users.id = a.${sql.id(other)}
+    WHERE a.${sql.id(own)} = ${userId}
+      ${key ? sql`AND (a.since, a.${sql.id(other)}) < (${key.k.toISOString()}::timestamptz, ${key.id}::uuid)` : sql``}
+    ORDER BY a.since DESC, a.${sql.id(other)} DESC
+    LIMIT ${page.limit + 1}`.execute(db);
   return toPage(
     rows,
     page.limit,

@@ -222,6 +222,13 @@ export interface FollowsTable {
   since: Timestamp;
 }
 
+/** Mutual follows, both ways: `friend_id` is a friend of `user_id` since the later follow. */
+export interface FriendsTable {
+  user_id: string;
+  friend_id: string;
+  since: Timestamp;
+}
+
 /** Each user's follower and following counts (the public profile). */
 export interface FollowCountsTable {
   user_id: string;
@@ -242,6 +249,7 @@ export interface Database {
   film_words: FilmWordsTable;
   follows: FollowsTable;
   follow_counts: FollowCountsTable;
+  friends: FriendsTable;
   wishes: FilmListTable;
   likes: FilmListTable;
   users: UsersTable;

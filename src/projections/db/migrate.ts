@@ -12,6 +12,7 @@ import * as social from './migrations/009-social.js';
 import * as ticketsMail from './migrations/010-tickets-mail.js';
 import * as rooms from './migrations/011-rooms.js';
 import * as tracking from './migrations/012-tracking.js';
+import * as friends from './migrations/013-friends.js';
 import { installSearchExtensions } from './search-extensions.js';
 
 const migrations: Record<string, Migration> = {
@@ -27,6 +28,7 @@ const migrations: Record<string, Migration> = {
   '010-tickets-mail': ticketsMail,
   '011-rooms': rooms,
   '012-tracking': tracking,
+  '013-friends': friends,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

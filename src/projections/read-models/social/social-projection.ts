@@ -10,8 +10,9 @@ import type { Tx } from '../../db/database.js';
 import type { Projection } from '../../projection.js';
 
 /**
- * `follows` (+ `follow_counts`), `wishes` and `likes` (+ the films' counters). Counters move
- * only when a row was really inserted or deleted, so a replayed event changes nothing twice.
+ * `follows` (+ `follow_counts` and `friends`), `wishes` and `likes` (+ the films' counters).
+ * Counters and friends move only when a follow or list row was really inserted or deleted, so
+ * a replayed event changes nothing twice.
  */
 export const socialProjection: Projection = {
   name: 'social',
@@ -31,7 +32,9 @@ async function applyFollowing(tx: Tx, event: FollowingEvent): Promise<void> {
         .onConflict((oc) => oc.columns(['follower_id', 'followee_id']).doNothing())
         .returning('follower_id')
         .execute();
-      if (added.length > 0) await countFollow(tx, followerId, followeeId, 1);
+      if (added.length === 0) return;
+      await countFollow(tx, followerId, followeeId, 1);
+      await befriendIfMutual(tx, followerId, followeeId, event.data.followedAt);
       return;
     }
     case 'UserUnfollowed': {
@@ -41,7 +44,18 @@ async function applyFollowing(tx: Tx, event: FollowingEvent): Promise<void> {
         .where('followee_id', '=', followeeId)
         .returning('follower_id')
         .execute();
-      if (removed.length > 0) await countFollow(tx, followerId, followeeId, -1);
+      if (removed.length === 0) return;
+      await countFollow(tx, followerId, followeeId, -1);
+      // Either side unfollowing ends the friendship, both ways.
+      await tx
+        .deleteFrom('friends')
+        .where((eb) =>
+          eb.or([
+            eb.and([eb('user_id', '=', followerId), eb('friend_id', '=', followeeId)]),
+            eb.and([eb('user_id', '=', followeeId), eb('friend_id', '=', followerId)]),
+          ]),
+        )
+        .execute();
       return;
     }
     default: {
@@ -49,6 +63,25 @@ async function applyFollowing(tx: Tx, event: FollowingEvent): Promise<void> {
       return;
     }
   }
+}
+
+/** A follow that answers one the other way makes two friends rows, since this follow. */
+async function befriendIfMutual(tx: Tx, followerId: string, followeeId: string, since: string) {
+  const back = await tx
+    .selectFrom('follows')
+    .select('since')
+    .where('follower_id', '=', followeeId)
+    .where('followee_id', '=', followerId)
+    .executeTakeFirst();
+  if (!back) return;
+  await tx
+    .insertInto('friends')
+    .values([
+      { user_id: followerId, friend_id: followeeId, since },
+      { user_id: followeeId, friend_id: followerId, since },
+    ])
+    .onConflict((oc) => oc.columns(['user_id', 'friend_id']).doNothing())
+    .execute();
 }
 
 async function countFollow(tx: Tx, followerId: string, followeeId: string, delta: 1 | -1) {
