@@ -4,6 +4,7 @@ import { BookingsPage } from './features/bookings/bookings-page';
 import { CheckoutPage } from './features/checkout/checkout-page';
 import { FilmPage } from './features/films/film-page';
 import { FilmsPage } from './features/films/films-page';
+import { FriendsPage } from './features/friends/friends-page';
 import { NotificationsPage } from './features/notifications/notifications-page';
 import { PlacesPage } from './features/places/places-page';
 import { ScreeningPage } from './features/screenings/screening-page';
@@ -23,6 +24,7 @@ const Checkout = signedIn(CheckoutPage);
 const Bookings = signedIn(BookingsPage);
 const Places = signedIn(PlacesPage);
 const Notifications = signedIn(NotificationsPage);
+const Friends = signedIn(FriendsPage);
 
 function NotFound() {
   return (
@@ -52,6 +54,7 @@ export function App() {
           <Route path="/bookings" component={Bookings} />
           <Route path="/places" component={Places} />
           <Route path="/notifications" component={Notifications} />
+          <Route path="/friends" component={Friends} />
           <Route default component={NotFound} />
         </Router>
       </Layout>

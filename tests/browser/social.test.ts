@@ -1,0 +1,167 @@
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { registerUser, startTestApp, type TestApp, type TestUser } from '../support/app.js';
+import {
+  expectAccessible,
+  hasChromium,
+  launchChromium,
+  screenshot,
+  skipReason,
+  watchForProblems,
+} from './browser.js';
+
+// The social story in real Chromium, two viewers in two browser contexts: both want the same
+// film, follow each other, and the match ("friends who want this too") shows on both sides.
+
+const PASSWORD = 'correct horse battery';
+const filmTitle = '12 Angry Men';
+
+let test: TestApp;
+let base: string;
+let browser: Browser;
+const contexts: BrowserContext[] = [];
+const pages: Page[] = [];
+
+async function signedInPage(user: TestUser, path: string): Promise<Page> {
+  const context = await browser.newContext({
+    viewport: { width: 1280, height: 900 },
+    reducedMotion: 'reduce',
+  });
+  contexts.push(context);
+  const page = await context.newPage();
+  pages.push(page);
+  await page.goto(`${base}/login?next=${encodeURIComponent(path)}`);
+  await page.getByLabel('E-mail').fill(user.email);
+  await page.getByLabel('Password').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  return page;
+}
+
+/** Presses "Want to watch" for the film on the films list (searched by title). */
+async function wantFromList(page: Page) {
+  await page.getByRole('heading', { name: 'Films', level: 1 }).waitFor();
+  await page.getByLabel('Search').fill('angry');
+  const want = page.getByRole('button', { name: `Want to watch ${filmTitle}` });
+  await want.waitFor();
+  await want.click();
+  await expect.poll(() => want.getAttribute('aria-pressed')).toBe('true');
+}
+
+async function follow(page: Page, name: string) {
+  await page.getByRole('heading', { name: 'Friends', level: 1 }).waitFor();
+  await page.getByLabel('Name or e-mail').fill(name.slice(0, 4));
+  const button = page
+    .getByRole('region', { name: 'Find people' })
+    .getByRole('button', { name: `Follow ${name}` });
+  await button.click();
+  await page
+    .getByRole('region', { name: 'Find people' })
+    .getByRole('button', { name: `Unfollow ${name}` })
+    .waitFor();
+}
+
+describe.skipIf(!hasChromium)('the social story in the browser', () => {
+  let ada: TestUser;
+  let grace: TestUser;
+
+  beforeAll(async () => {
+    test = await startTestApp();
+    base = await test.app.listen({ port: 0, host: '127.0.0.1' });
+    browser = await launchChromium();
+    // Unique names: the people search matches display-name prefixes across the whole database.
+    const tag = Date.now().toString(36);
+    ada = await registerUser(test.app, `Ada${tag}`);
+    grace = await registerUser(test.app, `Grace${tag}`);
+  }, 60_000);
+
+  afterEach(async (context) => {
+    if (context.task.result?.state !== 'fail') return;
+    for (const [index, page] of pages.entries()) {
+      await screenshot(page, `social-failure-${index + 1}`).catch(() => undefined);
+    }
+  });
+
+  afterAll(async () => {
+    for (const context of contexts) await context.close();
+    await browser?.close();
+    await test?.close();
+  });
+
+  it('both want the film, follow each other, and the match shows', {
+    timeout: 120_000,
+  }, async () => {
+    const adaProfile = await test.app.inject({ url: `/api/users/${ada.id}`, headers: ada.auth });
+    const adaDisplay = adaProfile.json<{ displayName: string }>().displayName;
+    const graceProfile = await test.app.inject({
+      url: `/api/users/${grace.id}`,
+      headers: grace.auth,
+    });
+    const graceDisplay = graceProfile.json<{ displayName: string }>().displayName;
+
+    // Ada wants the film from the list, and likes it on its page.
+    const one = await signedInPage(ada, '/films');
+    const oneProblems = watchForProblems(one);
+    await wantFromList(one);
+    await expectAccessible(one, 'films with want buttons');
+    await screenshot(one, 'social-01-want');
+    await one.getByRole('link', { name: new RegExp(filmTitle) }).click();
+    await one.getByRole('heading', { name: new RegExp(filmTitle), level: 1 }).waitFor();
+    const like = one.getByRole('button', { name: 'Like' });
+    await like.click();
+    await expect.poll(() => like.getAttribute('aria-pressed')).toBe('true');
+    await expect.poll(() => one.getByTestId('likes-count').textContent()).toMatch(/^1 /);
+    expect(
+      await one.getByRole('button', { name: 'Want to watch' }).getAttribute('aria-pressed'),
+    ).toBe('true');
+    await one.getByText('None of your friends wants it yet.').waitFor();
+    await expectAccessible(one, 'film detail, signed in');
+
+    // Ada follows Grace, found by name.
+    await one.getByRole('navigation').getByRole('link', { name: 'Friends' }).click();
+    await follow(one, graceDisplay);
+    await one.getByTestId('list-following').locator('.name', { hasText: graceDisplay }).waitFor();
+    await expectAccessible(one, 'friends, following');
+
+    // Grace signs in, wants the film too, and follows Ada back: they are friends.
+    const two = await signedInPage(grace, '/films');
+    const twoProblems = watchForProblems(two);
+    await wantFromList(two);
+    await two.getByRole('navigation').getByRole('link', { name: 'Friends' }).click();
+    await follow(two, adaDisplay);
+    await two.getByTestId('list-friends').locator('.name', { hasText: adaDisplay }).waitFor();
+    await two.getByTestId('list-followers').locator('.name', { hasText: adaDisplay }).waitFor();
+    const twoMatch = two.getByTestId('match').filter({ hasText: filmTitle });
+    await twoMatch.waitFor();
+    expect(await twoMatch.textContent()).toContain(adaDisplay);
+    await expectAccessible(two, 'friends with a match');
+    await screenshot(two, 'social-02-match');
+
+    // On Ada's side: the match, and Grace among the friends who want the film.
+    await one.reload();
+    const oneMatch = one.getByTestId('match').filter({ hasText: filmTitle });
+    await oneMatch.waitFor();
+    expect(await oneMatch.textContent()).toContain(graceDisplay);
+    await oneMatch.getByRole('link', { name: filmTitle }).click();
+    await one.getByTestId('friends-who-want').getByText(graceDisplay, { exact: true }).waitFor();
+    await one.getByRole('button', { name: 'Watch together' }).waitFor();
+    await expectAccessible(one, 'film detail with friends who want it');
+    await screenshot(one, 'social-03-friends-who-want');
+
+    // The keyboard reaches "Want to watch" and toggles it with Enter.
+    const want = one.getByRole('button', { name: 'Want to watch' });
+    await want.focus();
+    await one.keyboard.press('Enter');
+    await expect.poll(() => want.getAttribute('aria-pressed')).toBe('false');
+    await one.keyboard.press('Enter');
+    await expect.poll(() => want.getAttribute('aria-pressed')).toBe('true');
+
+    expect(oneProblems).toEqual([]);
+    expect(twoProblems).toEqual([]);
+  });
+});
+
+if (!hasChromium) {
+  describe('the social story in the browser', () => {
+    it.skip(`skipped: ${skipReason}`, () => {});
+  });
+}
