@@ -7,6 +7,7 @@ import { FilmsPage } from './features/films/films-page';
 import { FriendsPage } from './features/friends/friends-page';
 import { NotificationsPage } from './features/notifications/notifications-page';
 import { PlacesPage } from './features/places/places-page';
+import { RoomPage } from './features/rooms/room-page';
 import { ScreeningPage } from './features/screenings/screening-page';
 import { ScreeningsPage } from './features/screenings/screenings-page';
 import { Layout } from './ui/layout';
@@ -25,6 +26,7 @@ const Bookings = signedIn(BookingsPage);
 const Places = signedIn(PlacesPage);
 const Notifications = signedIn(NotificationsPage);
 const Friends = signedIn(FriendsPage);
+const RoomScreen = signedIn(RoomPage);
 
 function NotFound() {
   return (
@@ -55,6 +57,7 @@ export function App() {
           <Route path="/places" component={Places} />
           <Route path="/notifications" component={Notifications} />
           <Route path="/friends" component={Friends} />
+          <Route path="/rooms/:id" component={RoomScreen} />
           <Route default component={NotFound} />
         </Router>
       </Layout>
