@@ -25,6 +25,8 @@ RUN npm ci --omit=dev --no-audit --no-fund \
 
 COPY tsconfig.json ./
 COPY src ./src
+# The bundled sample clip films without their own media play (MEDIA_DIR holds real files).
+COPY media ./media
 COPY --from=web /app/web/dist ./web/dist
 
 # Non-root; DATA_DIR is writable (embedded PGlite and the generated JWT secret when unset).

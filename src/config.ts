@@ -18,6 +18,8 @@ const configSchema = z.object({
     .regex(/^[a-z_][a-z0-9_]{0,62}$/, 'a lower-case SQL identifier')
     .optional(),
   DATA_DIR: z.string().default('./data'),
+  /** Films' own video files, `<MEDIA_DIR>/<filmId>/<quality>.mp4`; unset: every film plays the sample. */
+  MEDIA_DIR: optionalUrl,
   /** `esdb://…`: events go to EventStoreDB; unset: the PostgreSQL/PGlite store. */
   EVENTSTORE_URL: optionalUrl,
   /** Unset: notifications fan out in-process (one node). */

@@ -17,6 +17,8 @@ export type ApiErrorCode =
   | 'invalid_credentials'
   | 'email_taken'
   | 'film_not_found'
+  | 'media_not_found'
+  | 'range_not_satisfiable'
   | 'user_not_found'
   | 'invalid_signature'
   | 'payment_not_found'
@@ -55,6 +57,7 @@ export const errorTable: Readonly<Record<ErrorCode, ErrorEntry>> = {
   route_not_found: { status: 404, title: 'No such route' },
   place_not_found: { status: 404, title: 'Place not found' },
   film_not_found: { status: 404, title: 'Film not found' },
+  media_not_found: { status: 404, title: 'The film has no video in this quality' },
   user_not_found: { status: 404, title: 'User not found' },
   screening_not_found: { status: 404, title: 'Screening not found' },
   booking_not_found: { status: 404, title: 'Booking not found' },
@@ -84,6 +87,7 @@ export const errorTable: Readonly<Record<ErrorCode, ErrorEntry>> = {
   payload_too_large: { status: 413, title: 'The request body is too large' },
   uri_too_long: { status: 414, title: 'The request URI is too long' },
   unsupported_media_type: { status: 415, title: 'Unsupported media type' },
+  range_not_satisfiable: { status: 416, title: 'The range is beyond the end of the file' },
   starts_in_past: { status: 422, title: 'The screening would start in the past' },
   cannot_follow_self: { status: 422, title: 'A user cannot follow themselves' },
   invalid_seat: { status: 422, title: 'Invalid seat' },

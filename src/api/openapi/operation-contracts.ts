@@ -37,6 +37,9 @@ export const operationContracts: Readonly<Record<string, OperationContract>> = {
   'GET /api/notifications': {},
   'GET /api/ws': { errors: ['upgrade_required'] },
   'GET /api/films/:filmId': { errors: ['film_not_found'] },
+  'GET /media/:filmId/:quality': {
+    errors: ['film_not_found', 'media_not_found', 'range_not_satisfiable', 'version_mismatch'],
+  },
   'POST /api/places': {
     errors: ['invalid_place', 'place_already_exists'],
     responseHeaders: command,

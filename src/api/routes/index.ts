@@ -2,6 +2,7 @@ import type { CheckoutDeps } from '../../projections/billing/simulated-checkout.
 import type { Runtime } from '../../runtime.js';
 import type { TicketCodes } from '../../tickets/ticket-codes.js';
 import type { TokenService } from '../auth/token-service.js';
+import { mediaRoutes } from '../media/media-routes.js';
 import type { Notifier } from '../notifications/notifier.js';
 import { userRoutes } from '../social/user-routes.js';
 import { wishlistRoutes } from '../social/wishlist-routes.js';
@@ -46,6 +47,7 @@ export async function apiRoutes(app: TypedApp, deps: RouteDeps) {
   await app.register(ticketRoutes, deps);
   await app.register(userRoutes, deps);
   await app.register(wishlistRoutes, deps);
+  await app.register(mediaRoutes, deps);
   // Last: the web client's fallback serves only its own routes, after every API route.
   await app.register(webRoutes);
 }
