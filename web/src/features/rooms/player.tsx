@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { session } from '../../session/session';
-import { positionAt } from './drift';
+import { fromWire, positionAt } from '../../sync/room-timeline';
 import type { RoomConnection } from './room-connection';
 import { useSyncedVideo } from './use-synced-video';
 
@@ -52,7 +52,9 @@ export function Player({ connection, filmId, title, qualities, canControl }: Pla
   const playback = connection.playback.value;
   const running = playback?.status === 'playing' || playback?.status === 'waiting';
   const here = () =>
-    playback ? positionAt(playback, connection.clock.now()) : (video.current?.currentTime ?? 0);
+    playback
+      ? positionAt(fromWire(playback), connection.clock.serverTime(Date.now()))
+      : (video.current?.currentTime ?? 0);
   const seek = (position: number) =>
     connection.control('seek', { position: Math.max(0, Math.min(position, duration || position)) });
 

@@ -1,6 +1,6 @@
 import { signal } from '@preact/signals';
 import type { ChatMessage, Playback, Room, RoomMember } from '../../api/types';
-import { ClockSync, type Pong } from './clock';
+import { ClockSync, type PongTimes } from '../../sync/clock-sync';
 
 // The room socket (`GET /api/rooms/:roomId/ws`): the server's timeline, members and chat as
 // signals, and the client's controls, status and chat going the other way. Reconnects by
@@ -11,15 +11,12 @@ type ServerMessage =
   | { type: 'playback'; playback: Playback; by?: string }
   | { type: 'members'; members: RoomMember[] }
   | { type: 'chat'; message: ChatMessage }
-  | ({ type: 'pong'; id: string } & Pong)
+  | ({ type: 'pong'; id: string } & PongTimes)
   | { type: 'closed' }
   | { type: 'error'; code: string; message: string };
 
 export type ControlAction = 'play' | 'pause' | 'seek' | 'rate';
 
-const FAST_PINGS = 5;
-const FAST_PING_MS = 1_000;
-const SLOW_PING_MS = 30_000;
 const RECONNECT_MAX_MS = 10_000;
 
 const byTime = (a: ChatMessage, b: ChatMessage) => a.sentAt.localeCompare(b.sentAt);
@@ -101,7 +98,8 @@ export class RoomConnection {
       this.retryMs = 500;
       const seq = this.playback.value?.seq;
       if (seq !== undefined) this.send({ type: 'resume', seq });
-      this.pings = 0;
+      // A new connection may take another path: its round trips start afresh.
+      this.clock.reset();
       this.ping();
     });
     socket.addEventListener('message', (event) => {
@@ -122,14 +120,12 @@ export class RoomConnection {
 
   private ping(): void {
     this.send({ type: 'ping', id: String(++this.pings), clientSent: Date.now() });
-    const next = this.pings < FAST_PINGS ? FAST_PING_MS : SLOW_PING_MS;
-    this.pingTimer = setTimeout(() => this.ping(), next);
+    this.pingTimer = setTimeout(() => this.ping(), this.clock.nextPingDelayMs());
   }
 
   private receive(message: ServerMessage): void {
     switch (message.type) {
       case 'snapshot':
-        this.clock.seed(message.serverTime, Date.now());
         this.room.value = message.room;
         this.members.value = message.room.members;
         this.playback.value = message.playback;

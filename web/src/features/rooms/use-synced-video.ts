@@ -1,68 +1,69 @@
 import type { RefObject } from 'preact';
-import { useEffect, useRef } from 'preact/hooks';
-import type { Playback } from '../../api/types';
-import { correction, positionAt } from './drift';
+import { useEffect } from 'preact/hooks';
+import { PlaybackFollower, type Player } from '../../sync/playback-follower';
+import { fromWire } from '../../sync/room-timeline';
 import type { RoomConnection } from './room-connection';
 
 const TICK_MS = 200;
-const SETTLE_AFTER_SEEK_MS = 1_500;
 const STATUS_EVERY_MS = 5_000;
 
+/** The <video> as the shared follower drives it; a refused autoplay falls back to muted. */
+function videoPlayer(element: HTMLVideoElement, onBlocked: () => void): Player {
+  return {
+    get position() {
+      return element.currentTime;
+    },
+    get paused() {
+      return element.paused;
+    },
+    get rate() {
+      return element.playbackRate;
+    },
+    play() {
+      element.play().catch((error: unknown) => {
+        if (error instanceof DOMException && error.name === 'NotAllowedError' && !element.muted) {
+          // Autoplay policy: in step but muted beats out of step; the page offers to unmute.
+          element.muted = true;
+          onBlocked();
+          element.play().catch(() => undefined);
+        }
+      });
+    },
+    pause() {
+      element.pause();
+    },
+    seek(position) {
+      element.currentTime = Number.isFinite(element.duration)
+        ? Math.min(position, element.duration)
+        : position;
+    },
+    setRate(rate) {
+      element.playbackRate = rate;
+    },
+  };
+}
+
 /**
- * Keeps the <video> on the room's timeline: applies play / pause / seek / rate as they come,
- * corrects drift (rate nudges, or a seek beyond 2 s, at most one seek per 1.5 s), and reports
- * ready / buffering to the room. `onBlocked` is called when the browser refuses to start
- * playback without a gesture (the page then offers a button, muted playback already started).
+ * Keeps the <video> on the room's timeline with the shared sync module (web/src/sync): applies
+ * play / pause / seek / rate as the socket delivers them, corrects drift in between, and reports
+ * ready / buffering to the room.
  */
 export function useSyncedVideo(
   video: RefObject<HTMLVideoElement>,
   connection: RoomConnection,
   onBlocked: () => void,
 ): void {
-  const lastSeek = useRef(0);
-
   useEffect(() => {
     const element = video.current;
     if (!element) return;
-    const seekTo = (position: number) => {
-      element.currentTime = position;
-      lastSeek.current = Date.now();
-    };
-    const start = () => {
-      element.play().catch((error: unknown) => {
-        if (error instanceof DOMException && error.name === 'NotAllowedError' && !element.muted) {
-          // Autoplay policy: start muted rather than out of step, and let the viewer unmute.
-          element.muted = true;
-          onBlocked();
-          element.play().catch(() => undefined);
-        }
-      });
-    };
-    const apply = (playback: Playback) => {
-      const now = connection.clock.now();
-      const expected = positionAt(playback, now);
-      const startsLater = Date.parse(playback.at) > now;
-      if (playback.status !== 'playing' || startsLater) {
-        if (!element.paused) element.pause();
-        if (Math.abs(element.currentTime - expected) > 0.05) seekTo(expected);
-        element.playbackRate = playback.rate;
-        return;
-      }
-      if (Number.isFinite(element.duration) && expected >= element.duration) {
-        if (!element.paused) element.pause();
-        return;
-      }
-      const fix = correction(element.currentTime, expected, playback.rate);
-      const settling = Date.now() - lastSeek.current < SETTLE_AFTER_SEEK_MS;
-      if (fix.kind === 'seek' && (!settling || element.paused)) seekTo(fix.position);
-      element.playbackRate = fix.rate;
-      if (element.paused) start();
-    };
+    const follower = new PlaybackFollower(videoPlayer(element, onBlocked), connection.clock);
     const tick = () => {
-      const playback = connection.playback.value;
-      if (playback && element.readyState >= 1) apply(playback);
+      // Before the metadata a seek is lost: wait for it (a new quality reloads it too).
+      if (element.readyState >= 1) follower.tick(Date.now());
     };
-    const unsubscribe = connection.playback.subscribe(() => tick());
+    const unsubscribe = connection.playback.subscribe((playback) => {
+      if (playback && follower.receive(fromWire(playback))) tick();
+    });
     const timer = setInterval(tick, TICK_MS);
     element.addEventListener('loadedmetadata', tick);
     return () => {
