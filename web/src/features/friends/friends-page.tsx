@@ -4,6 +4,7 @@ import type { Follow, Match, Page, PublicUser } from '../../api/types';
 import { Loaded } from '../../ui/status';
 import { useAsync } from '../../ui/use-async';
 import { useDebounced } from '../../ui/use-debounced';
+import { OpenRooms } from '../rooms/open-rooms';
 import { WatchTogether } from '../rooms/watch-together';
 import { following } from '../social/my-lists';
 import { PersonRow } from './person-row';
@@ -104,8 +105,9 @@ export function FriendsPage() {
   return (
     <section class="friends-page">
       <h1>Friends</h1>
-      <FindPeople />
+      <OpenRooms />
       <Matches />
+      <FindPeople />
       <div class="follow-lists">
         <FollowList list="friends" title="Friends" empty="No friends yet: follow each other." />
         <FollowList list="following" title="Following" empty="You follow nobody yet." />
