@@ -31,6 +31,7 @@ export type ApiErrorCode =
   | 'idempotency_key_reused'
   | 'idempotency_key_in_flight'
   | 'rate_limited'
+  | 'chat_unavailable'
   | 'internal_error';
 
 export type ErrorCode = DomainErrorCode | ApiErrorCode;
@@ -49,11 +50,16 @@ export const errorTable: Readonly<Record<ErrorCode, ErrorEntry>> = {
   invalid_position: { status: 400, title: 'The position is not valid' },
   invalid_signature: { status: 400, title: 'The webhook signature is not valid' },
   invalid_screening: { status: 400, title: 'The screening is not valid' },
+  invalid_control: { status: 400, title: 'The playback control is not valid' },
+  invalid_chat_message: { status: 400, title: 'The chat message is not valid' },
   invalid_place: { status: 400, title: 'The place is not valid' },
   unauthorized: { status: 401, title: 'Authentication required' },
   invalid_credentials: { status: 401, title: 'Wrong email or password' },
   not_place_host: { status: 403, title: 'Only the host of the place may do this' },
+  not_room_host: { status: 403, title: 'Only the host of the room may do this' },
+  not_room_member: { status: 403, title: 'Only members of the room may do this' },
   not_screening_host: { status: 403, title: 'Only the host of the screening may do this' },
+  room_not_found: { status: 404, title: 'Room not found' },
   route_not_found: { status: 404, title: 'No such route' },
   place_not_found: { status: 404, title: 'Place not found' },
   film_not_found: { status: 404, title: 'Film not found' },
@@ -64,6 +70,8 @@ export const errorTable: Readonly<Record<ErrorCode, ErrorEntry>> = {
   payment_not_found: { status: 404, title: 'Payment not found' },
   ticket_not_found: { status: 404, title: 'No such ticket for this screening' },
   method_not_allowed: { status: 405, title: 'Method not allowed' },
+  room_closed: { status: 409, title: 'The room is closed' },
+  room_already_exists: { status: 409, title: 'The room already exists' },
   email_taken: { status: 409, title: 'The email is already registered' },
   place_already_exists: { status: 409, title: 'The place already exists' },
   place_has_scheduled_screenings: { status: 409, title: 'The place has scheduled screenings' },
@@ -89,6 +97,7 @@ export const errorTable: Readonly<Record<ErrorCode, ErrorEntry>> = {
   unsupported_media_type: { status: 415, title: 'Unsupported media type' },
   range_not_satisfiable: { status: 416, title: 'The range is beyond the end of the file' },
   starts_in_past: { status: 422, title: 'The screening would start in the past' },
+  media_unavailable: { status: 422, title: 'The film has no playable media' },
   cannot_follow_self: { status: 422, title: 'A user cannot follow themselves' },
   invalid_seat: { status: 422, title: 'Invalid seat' },
   too_many_seats: { status: 422, title: 'Too many seats' },
@@ -101,6 +110,7 @@ export const errorTable: Readonly<Record<ErrorCode, ErrorEntry>> = {
   headers_too_large: { status: 431, title: 'The request headers are too large' },
   internal_error: { status: 500, title: 'Internal server error' },
   concurrency_conflict: { status: 503, title: 'Too much contention, try again' },
+  chat_unavailable: { status: 503, title: 'The chat is unavailable for now' },
   projection_lagging: { status: 503, title: 'The read models are behind' },
 };
 

@@ -1,6 +1,7 @@
 import { type Command, InvalidArgumentError } from 'commander';
 import { type Decider, type DomainEvent, fold } from '../domain/decider.js';
 import { placeDecider } from '../domain/place/index.js';
+import { roomDecider } from '../domain/room/index.js';
 import { screeningDecider } from '../domain/screening/index.js';
 import type { RecordedEvent } from '../eventstore/event-store.js';
 import type { CliContext } from './context.js';
@@ -19,7 +20,7 @@ type AnyDecider = Decider<unknown, DomainEvent, unknown>;
 /** The decider of a stream, chosen by its category (`place-…`, `screening-…`). */
 export function deciderOf(streamId: string): AnyDecider {
   const category = streamId.slice(0, Math.max(0, streamId.indexOf('-')));
-  const deciders: readonly AnyDecider[] = [placeDecider, screeningDecider];
+  const deciders: readonly AnyDecider[] = [placeDecider, screeningDecider, roomDecider];
   const decider = deciders.find((d) => d.category === category);
   if (!decider) {
     const known = deciders.map((d) => `${d.category}-…`).join(', ');

@@ -3,6 +3,7 @@ import { placeDecider } from '../domain/place/index.js';
 import { screeningDecider } from '../domain/screening/index.js';
 import { type Seat, type Seating, seatLabel } from '../domain/seat.js';
 import type { RecordedEvent } from '../eventstore/event-store.js';
+import { summarizeRoom } from './room-summary.js';
 
 /** An id cut to its first characters, enough to tell events apart in a table. */
 export const shortId = (id: string | null | undefined): string => (id ? `${id.slice(0, 8)}…` : '-');
@@ -34,6 +35,8 @@ export function summarize(event: RecordedEvent): string {
     }
   }
   if (screeningDecider.isEvent(event)) return summarizeScreening(event);
+  const room = summarizeRoom(event);
+  if (room !== undefined) return room;
   return `${JSON.stringify(event.data).slice(0, 80)}`;
 }
 

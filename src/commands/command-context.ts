@@ -1,5 +1,15 @@
 import type { PlaceCommand, PlaceEvent, PlaceState } from '../domain/place/index.js';
 import { placeDecider } from '../domain/place/index.js';
+import {
+  type RoomChatCommand,
+  type RoomChatEvent,
+  type RoomChatState,
+  type RoomCommand,
+  type RoomEvent,
+  type RoomState,
+  roomChatDecider,
+  roomDecider,
+} from '../domain/room/index.js';
 import type {
   ScreeningCommand,
   ScreeningEvent,
@@ -25,6 +35,8 @@ export interface CommandContext {
   readonly screenings: DeciderHandler<ScreeningCommand, ScreeningEvent, ScreeningState>;
   readonly following: DeciderHandler<FollowingCommand, FollowingEvent, FollowingState>;
   readonly library: DeciderHandler<LibraryCommand, LibraryEvent, LibraryState>;
+  readonly rooms: DeciderHandler<RoomCommand, RoomEvent, RoomState>;
+  readonly roomChats: DeciderHandler<RoomChatCommand, RoomChatEvent, RoomChatState>;
   readonly now: () => Date;
   /** How long an unpaid hold lasts. */
   readonly holdSeconds: number;
@@ -45,6 +57,8 @@ export function createCommandContext(
     screenings: new DeciderHandler(store, screeningDecider, options),
     following: new DeciderHandler(store, followingDecider, options),
     library: new DeciderHandler(store, libraryDecider, options),
+    rooms: new DeciderHandler(store, roomDecider, options),
+    roomChats: new DeciderHandler(store, roomChatDecider, options),
     now: options.now ?? (() => new Date()),
     holdSeconds: options.holdSeconds ?? 900,
   };

@@ -23,7 +23,16 @@ export type DomainErrorCode =
   | 'ticket_not_found'
   | 'booking_not_confirmed'
   | 'already_checked_in'
-  | 'cannot_follow_self';
+  | 'cannot_follow_self'
+  | 'room_not_found'
+  | 'room_already_exists'
+  | 'not_room_host'
+  | 'not_room_member'
+  | 'room_closed'
+  | 'invalid_control'
+  | 'media_unavailable'
+  | 'invalid_chat_message'
+  | 'rate_limited';
 
 /** An expected refusal of a command: carries a stable code, never a stack-trace worthy bug. */
 export class DomainError extends Error {

@@ -10,6 +10,7 @@ export const NOTIFICATION_TYPES = [
   'booking.refunded',
   'screening.cancelled',
   'user.followed',
+  'room.invited',
 ] as const;
 
 export type NotificationType = (typeof NOTIFICATION_TYPES)[number];

@@ -1,4 +1,5 @@
 import { v5 } from 'uuid';
+import { roomDecider } from '../domain/room/index.js';
 import { type ScreeningEvent, screeningDecider } from '../domain/screening/index.js';
 import { followingDecider } from '../domain/social/index.js';
 import type { RecordedEvent } from '../eventstore/event-store.js';
@@ -7,6 +8,7 @@ import type { NewNotificationRow, Tx } from './db/database.js';
 import { type Draft, type DraftView, draftsFor } from './notification-drafts.js';
 import { type Notification, notificationColumns, toNotification } from './notification-inbox.js';
 import type { Projection, ProjectionContext } from './projection.js';
+import { roomInviteDrafts } from './read-models/rooms/room-invite-drafts.js';
 import { screeningBatchOf } from './screening-batch.js';
 
 /** Where committed notifications go live (Redis or in-process); never throws. */
@@ -34,6 +36,11 @@ export function notificationsProjection(publisher?: NotificationPublisher): Proj
         );
         return;
       }
+      if (roomDecider.isEvent(event)) {
+        const drafts = await roomInviteDrafts(tx, [event]);
+        await insert(tx, drafts.map(toRow(event.id)), context, publisher);
+        return;
+      }
       if (!screeningDecider.isEvent(event)) return;
       const drafts = draftsFor(event, await viewFromDb(tx, event));
       await insert(tx, drafts.map(toRow(event.id)), context, publisher);
@@ -45,7 +52,10 @@ export function notificationsProjection(publisher?: NotificationPublisher): Proj
       const followRows = (await followDrafts(tx, follows)).map((draft) =>
         toRow(draft.eventId)(draft),
       );
-      await insert(tx, [...rows, ...followRows], context, publisher);
+      const roomRows = (await roomInviteDrafts(tx, events)).map((draft) =>
+        toRow(draft.eventId)(draft),
+      );
+      await insert(tx, [...rows, ...followRows, ...roomRows], context, publisher);
     },
   };
 }

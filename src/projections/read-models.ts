@@ -2,6 +2,7 @@ import { bookingsProjection } from './bookings-projection.js';
 import { type NotificationPublisher, notificationsProjection } from './notifications-projection.js';
 import { placesProjection } from './places-projection.js';
 import type { Projection } from './projection.js';
+import { roomsProjection } from './read-models/rooms/rooms-projection.js';
 import { socialProjection } from './read-models/social/social-projection.js';
 import { screeningsProjection } from './screenings-projection.js';
 import { seatClaimsProjection } from './seat-claims-projection.js';
@@ -20,6 +21,7 @@ export function readModelProjectionsFor(deps: ReadModelDeps = {}): readonly Proj
     bookingsProjection,
     seatClaimsProjection,
     socialProjection,
+    roomsProjection,
     // Last: it reads the screening and booking rows the others wrote for the same event.
     notificationsProjection(deps.publisher),
   ];

@@ -51,6 +51,37 @@ export const operationContracts: Readonly<Record<string, OperationContract>> = {
   },
   'DELETE /api/users/:userId/follow': { errors: ['user_not_found'], responseHeaders: command },
   'GET /api/places/my': { errors: ['invalid_cursor'] },
+  'POST /api/rooms': {
+    errors: ['film_not_found', 'user_not_found', 'media_unavailable', 'room_already_exists'],
+    responseHeaders: command,
+  },
+  'GET /api/rooms': { errors: ['invalid_cursor'] },
+  'GET /api/rooms/:roomId': { errors: ['room_not_found'] },
+  'POST /api/rooms/:roomId/invite': {
+    errors: ['room_not_found', 'user_not_found', 'not_room_host', 'room_closed'],
+    responseHeaders: command,
+  },
+  'POST /api/rooms/:roomId/join': {
+    errors: ['room_not_found', 'room_closed'],
+    responseHeaders: command,
+  },
+  'POST /api/rooms/:roomId/leave': {
+    errors: ['room_not_found', 'room_closed'],
+    responseHeaders: command,
+  },
+  'POST /api/rooms/:roomId/lock': {
+    errors: ['room_not_found', 'not_room_host', 'room_closed'],
+    responseHeaders: command,
+  },
+  'POST /api/rooms/:roomId/unlock': {
+    errors: ['room_not_found', 'not_room_host', 'room_closed'],
+    responseHeaders: command,
+  },
+  'POST /api/rooms/:roomId/close': {
+    errors: ['room_not_found', 'not_room_host'],
+    responseHeaders: command,
+  },
+  'GET /api/rooms/:roomId/messages': { errors: ['room_not_found'] },
   'GET /api/places/:placeId': { errors: ['place_not_found'] },
   'DELETE /api/places/:placeId': {
     errors: [
@@ -159,4 +190,8 @@ export const codesOfNoOperation: Readonly<Partial<Record<ErrorCode, string>>> = 
   request_timeout: 'answered before routing, to any request that arrives too slowly',
   uri_too_long: 'answered before routing, to any request with an over-long URI',
   headers_too_large: 'answered before routing, to any request with over-large headers',
+  not_room_member: 'sent on the room socket only, as an `error` message',
+  invalid_control: 'sent on the room socket only, as an `error` message',
+  invalid_chat_message: 'sent on the room socket only, as an `error` message',
+  chat_unavailable: 'sent on the room socket only, as an `error` message',
 };

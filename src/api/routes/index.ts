@@ -4,6 +4,8 @@ import type { TicketCodes } from '../../tickets/ticket-codes.js';
 import type { TokenService } from '../auth/token-service.js';
 import { mediaRoutes } from '../media/media-routes.js';
 import type { Notifier } from '../notifications/notifier.js';
+import { roomRoutes } from '../rooms/room-routes.js';
+import type { PresenceLookup } from '../rooms/room-views.js';
 import { userRoutes } from '../social/user-routes.js';
 import { wishlistRoutes } from '../social/wishlist-routes.js';
 import { checkInRoutes } from '../tickets/check-in-routes.js';
@@ -30,6 +32,8 @@ export interface RouteDeps {
   readonly notifier?: Notifier;
   /** Signs and verifies ticket codes. */
   readonly tickets: TicketCodes;
+  /** Who is online and ready in a room (from the room sockets); default: nobody. */
+  readonly roomPresence?: PresenceLookup;
 }
 
 /** Registers every route of the public contract. */
@@ -48,6 +52,7 @@ export async function apiRoutes(app: TypedApp, deps: RouteDeps) {
   await app.register(userRoutes, deps);
   await app.register(wishlistRoutes, deps);
   await app.register(mediaRoutes, deps);
+  await app.register(roomRoutes, deps);
   // Last: the web client's fallback serves only its own routes, after every API route.
   await app.register(webRoutes);
 }

@@ -255,6 +255,11 @@ export interface Database {
   projection_checkpoints: ProjectionCheckpointsTable;
   idempotency_keys: IdempotencyKeysTable;
   mail_outbox: MailOutboxTable;
+  rooms: RoomsTable;
+  room_members: RoomMembersTable;
+  room_invites: RoomInvitesTable;
+  room_messages: RoomMessagesTable;
+  room_presence: RoomPresenceTable;
 }
 
 export type Db = Kysely<Database>;
@@ -271,3 +276,53 @@ export type BookingRow = Selectable<BookingsTable>;
 export type NewBookingRow = Insertable<BookingsTable>;
 export type NotificationRow = Selectable<NotificationsTable>;
 export type NewNotificationRow = Insertable<NotificationsTable>;
+
+export interface RoomsTable {
+  id: string;
+  film_id: string;
+  host_id: string;
+  status: 'open' | 'closed';
+  locked: boolean;
+  duration_seconds: number;
+  /** The timeline as events record it (`at` ISO). */
+  playback: ColumnType<PlaybackJson, string, string>;
+  ends_at: Timestamp | null;
+  created_at: Timestamp;
+  closed_at: Timestamp | null;
+}
+
+/** A room's timeline as stored in `rooms.playback`. */
+export interface PlaybackJson {
+  status: 'paused' | 'playing' | 'waiting';
+  position: number;
+  at: string;
+  rate: number;
+  seq: number;
+}
+
+export interface RoomMembersTable {
+  room_id: string;
+  user_id: string;
+  role: 'host' | 'member';
+  joined_at: Timestamp;
+}
+
+export interface RoomInvitesTable {
+  room_id: string;
+  user_id: string;
+  invited_at: Timestamp;
+}
+
+export interface RoomMessagesTable {
+  id: string;
+  room_id: string;
+  user_id: string;
+  text: string;
+  media_position: number;
+  sent_at: Timestamp;
+}
+
+export interface RoomPresenceTable {
+  room_id: string;
+  last_online_at: Timestamp;
+}

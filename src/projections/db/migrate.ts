@@ -10,6 +10,7 @@ import * as idempotencyExpiry from './migrations/007-idempotency-expiry.js';
 import * as filmsSearch from './migrations/008-films-search.js';
 import * as social from './migrations/009-social.js';
 import * as ticketsMail from './migrations/010-tickets-mail.js';
+import * as rooms from './migrations/011-rooms.js';
 import { installSearchExtensions } from './search-extensions.js';
 
 const migrations: Record<string, Migration> = {
@@ -23,6 +24,7 @@ const migrations: Record<string, Migration> = {
   '008-films-search': filmsSearch,
   '009-social': social,
   '010-tickets-mail': ticketsMail,
+  '011-rooms': rooms,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -1,0 +1,158 @@
+import {
+  fromPlaybackRecord,
+  type PlaybackRecord,
+  type RoomChatEvent,
+  type RoomEvent,
+  roomChatDecider,
+  roomDecider,
+} from '../../../domain/room/index.js';
+import type { Tx } from '../../db/database.js';
+import type { Projection } from '../../projection.js';
+
+/**
+ * `rooms`, `room_members`, `room_invites` and `room_messages`. Every write is an upsert, an
+ * insert that ignores what exists, or sets values the event carries whole, so a replayed event
+ * changes nothing twice and a rebuild from the log gives the same tables.
+ */
+export const roomsProjection: Projection = {
+  name: 'rooms',
+  async apply(tx, event) {
+    if (roomDecider.isEvent(event)) await applyRoom(tx, event);
+    else if (roomChatDecider.isEvent(event)) await applyChat(tx, event);
+  },
+};
+
+/** When a playing timeline reaches the end of the film; null unless playing. */
+export function endsAt(record: PlaybackRecord, durationSeconds: number): string | null {
+  const playback = fromPlaybackRecord(record);
+  if (playback.status !== 'playing') return null;
+  const remaining = Math.max(0, durationSeconds - playback.position) / playback.rate;
+  return new Date(playback.at + remaining * 1000).toISOString();
+}
+
+async function applyRoom(tx: Tx, event: RoomEvent): Promise<void> {
+  switch (event.type) {
+    case 'RoomOpened': {
+      const d = event.data;
+      await tx
+        .insertInto('rooms')
+        .values({
+          id: d.roomId,
+          film_id: d.filmId,
+          host_id: d.hostId,
+          status: 'open',
+          locked: d.locked,
+          duration_seconds: d.durationSeconds,
+          playback: JSON.stringify(d.playback),
+          ends_at: null,
+          created_at: d.openedAt,
+          closed_at: null,
+        })
+        .onConflict((oc) => oc.column('id').doNothing())
+        .execute();
+      await addMember(tx, d.roomId, d.hostId, 'host', d.openedAt);
+      await invite(tx, d.roomId, d.invited, d.openedAt);
+      return;
+    }
+    case 'RoomInvited':
+      return invite(tx, event.data.roomId, event.data.userIds, event.data.invitedAt);
+    case 'RoomJoined': {
+      const { roomId, userId, joinedAt } = event.data;
+      const room = await tx
+        .selectFrom('rooms')
+        .select('host_id')
+        .where('id', '=', roomId)
+        .executeTakeFirst();
+      return addMember(tx, roomId, userId, room?.host_id === userId ? 'host' : 'member', joinedAt);
+    }
+    case 'RoomLeft':
+      await tx
+        .deleteFrom('room_members')
+        .where('room_id', '=', event.data.roomId)
+        .where('user_id', '=', event.data.userId)
+        .execute();
+      return;
+    case 'RoomLockChanged':
+      await tx
+        .updateTable('rooms')
+        .set({ locked: event.data.locked })
+        .where('id', '=', event.data.roomId)
+        .execute();
+      return;
+    case 'PlaybackChanged': {
+      const { roomId, playback } = event.data;
+      const room = await tx
+        .selectFrom('rooms')
+        .select('duration_seconds')
+        .where('id', '=', roomId)
+        .executeTakeFirst();
+      if (!room) return;
+      await tx
+        .updateTable('rooms')
+        .set({
+          playback: JSON.stringify(playback),
+          ends_at: endsAt(playback, room.duration_seconds),
+        })
+        .where('id', '=', roomId)
+        .execute();
+      return;
+    }
+    case 'RoomClosed': {
+      const { roomId, playback, closedAt } = event.data;
+      await tx
+        .updateTable('rooms')
+        .set({
+          status: 'closed',
+          playback: JSON.stringify(playback),
+          ends_at: null,
+          closed_at: closedAt,
+        })
+        .where('id', '=', roomId)
+        .execute();
+      return;
+    }
+    default: {
+      const _: never = event;
+      return;
+    }
+  }
+}
+
+async function addMember(
+  tx: Tx,
+  roomId: string,
+  userId: string,
+  role: 'host' | 'member',
+  at: string,
+) {
+  await tx
+    .insertInto('room_members')
+    .values({ room_id: roomId, user_id: userId, role, joined_at: at })
+    .onConflict((oc) => oc.columns(['room_id', 'user_id']).doNothing())
+    .execute();
+}
+
+async function invite(tx: Tx, roomId: string, userIds: readonly string[], at: string) {
+  if (userIds.length === 0) return;
+  await tx
+    .insertInto('room_invites')
+    .values(userIds.map((userId) => ({ room_id: roomId, user_id: userId, invited_at: at })))
+    .onConflict((oc) => oc.columns(['room_id', 'user_id']).doNothing())
+    .execute();
+}
+
+async function applyChat(tx: Tx, event: RoomChatEvent): Promise<void> {
+  const d = event.data;
+  await tx
+    .insertInto('room_messages')
+    .values({
+      id: d.messageId,
+      room_id: d.roomId,
+      user_id: d.userId,
+      text: d.text,
+      media_position: d.mediaPosition,
+      sent_at: d.sentAt,
+    })
+    .onConflict((oc) => oc.column('id').doNothing())
+    .execute();
+}
