@@ -47,10 +47,18 @@ export class RoomConnection {
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
   private requests = 0;
 
+  /** `initial` (from GET /api/rooms/:id) shows the room until the socket's snapshot arrives. */
   constructor(
     private readonly roomId: string,
     private readonly token: string,
+    initial?: Room,
   ) {
+    if (initial) {
+      this.room.value = initial;
+      this.members.value = initial.members;
+      this.playback.value = initial.playback;
+      this.closed.value = initial.status === 'closed';
+    }
     this.connect();
   }
 

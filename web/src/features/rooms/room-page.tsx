@@ -55,9 +55,10 @@ function HostControls({ room, onRoom }: { room: Room; onRoom: (room: Room) => vo
   );
 }
 
-function Watching({ roomId, film }: { roomId: string; film?: Film }) {
+function Watching({ initial, film }: { initial: Room; film?: Film }) {
+  const roomId = initial.id;
   const token = session.token.value ?? '';
-  const connection = useMemo(() => new RoomConnection(roomId, token), [roomId, token]);
+  const connection = useMemo(() => new RoomConnection(roomId, token, initial), [roomId, token]);
   useEffect(() => () => connection.close(), [connection]);
   const room = connection.room.value;
   const me = session.user.value?.id;
@@ -108,7 +109,7 @@ export function RoomPage({ id }: { id: string }) {
   return (
     <section class="room-page">
       <Loaded state={entered}>
-        {({ film }) => <Watching roomId={id} {...(film ? { film } : {})} />}
+        {({ room, film }) => <Watching initial={room} {...(film ? { film } : {})} />}
       </Loaded>
     </section>
   );
