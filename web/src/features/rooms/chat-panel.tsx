@@ -31,9 +31,11 @@ export function ChatPanel({ connection, roomId }: { connection: RoomConnection; 
 
   const loadOlder = async () => {
     try {
-      // History is newest first; the first page overlaps the snapshot (merged by id).
+      // History is newest first, older than the message `before` (an id): start from the
+      // oldest shown, then follow `nextCursor`.
+      const before = older.cursor ?? messages[0]?.id;
       const page = await api<Page<ChatMessage>>(
-        `/api/rooms/${roomId}/messages${query({ limit: PAGE, before: older.cursor })}`,
+        `/api/rooms/${roomId}/messages${query({ limit: PAGE, before })}`,
       );
       connection.addHistory(page.items);
       setOlder({ cursor: page.nextCursor, done: page.nextCursor === null });

@@ -7,12 +7,19 @@ import { ClockSync, type PongTimes } from '../../sync/clock-sync';
 // itself and resumes from the last `seq` (the server answers with a fresh snapshot).
 
 type ServerMessage =
-  | { type: 'snapshot'; room: Room; playback: Playback; chat: ChatMessage[]; serverTime: string }
+  | {
+      type: 'snapshot';
+      room: Room;
+      playback: Playback;
+      /** null when the chat store is unavailable (playback still works). */
+      chat: ChatMessage[] | null;
+      serverTime: string;
+    }
   | { type: 'playback'; playback: Playback; by?: string }
   | { type: 'members'; members: RoomMember[] }
   | { type: 'chat'; message: ChatMessage }
   | ({ type: 'pong'; id: string } & PongTimes)
-  | { type: 'closed' }
+  | { type: 'closed'; reason?: string }
   | { type: 'error'; code: string; message: string };
 
 export type ControlAction = 'play' | 'pause' | 'seek' | 'rate';
@@ -137,7 +144,7 @@ export class RoomConnection {
         this.room.value = message.room;
         this.members.value = message.room.members;
         this.playback.value = message.playback;
-        this.chat.value = mergeChat(this.chat.value, message.chat);
+        this.chat.value = mergeChat(this.chat.value, message.chat ?? []);
         if (message.room.status === 'closed') this.closed.value = true;
         return;
       case 'playback':
