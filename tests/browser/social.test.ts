@@ -75,7 +75,7 @@ describe.skipIf(!hasChromium)('the social story in the browser', () => {
     const tag = Date.now().toString(36);
     ada = await registerUser(test.app, `Ada${tag}`);
     grace = await registerUser(test.app, `Grace${tag}`);
-  }, 60_000);
+  }, 120_000);
 
   afterEach(async (context) => {
     if (context.task.result?.state !== 'fail') return;
