@@ -184,7 +184,23 @@ describe.skipIf(!hasChromium)('the social story in the browser', () => {
 
     // Grace finds it among the rooms she can join.
     await two.getByRole('navigation').getByRole('link', { name: 'Friends' }).click();
-    await two.getByRole('link', { name: new RegExp(`Join ${filmTitle}`) }).click();
+    const join = two.getByRole('link', { name: new RegExp(`Join ${filmTitle}`) });
+    // Grace's read of the rooms may precede the projection of Ada's new room by a moment.
+    await expect
+      .poll(
+        async () => {
+          const shown = await join.waitFor({ timeout: 2_000 }).then(
+            () => true,
+            () => false,
+          );
+          if (!shown) await two.reload();
+          return shown;
+        },
+        { timeout: 10_000 },
+      )
+      .toBe(true);
+    await expectAccessible(two, 'friends with an open room');
+    await join.click();
     await two.getByRole('heading', { name: filmTitle, level: 1 }).waitFor();
     await videoReady(two);
     await expect
