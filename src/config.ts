@@ -30,6 +30,18 @@ const configSchema = z.object({
   HOLD_TTL: z.coerce.number().int().min(1).default(900),
   /** How often the hold-expiry scheduler looks for unpaid holds that are due. */
   EXPIRY_POLL_MS: z.coerce.number().int().min(10).default(500),
+  /** A room member silent this long (no message, no pong) is offline and no longer waited for. */
+  ROOM_SILENT_MS: z.coerce.number().int().min(10).default(15_000),
+  /** How long a play waits for a member who is buffering (after its first ready). */
+  ROOM_BUFFER_WAIT_MS: z.coerce.number().int().min(0).default(10_000),
+  /** How long a play waits for a member still loading (buffering, never ready yet). */
+  ROOM_FIRST_LOAD_WAIT_MS: z.coerce.number().int().min(0).default(60_000),
+  /** How often each node sweeps its room sockets (silence, waiting, RTT pings). */
+  ROOM_SWEEP_MS: z.coerce.number().int().min(10).default(1000),
+  /** An open room nobody has been online in for this long closes by itself. */
+  ROOM_EMPTY_CLOSE_MS: z.coerce.number().int().min(1000).default(600_000),
+  /** How often the room closer looks for rooms whose film ended or that stayed empty. */
+  ROOM_CLOSE_POLL_MS: z.coerce.number().int().min(10).default(5000),
   BILLING: z.enum(['simulated', 'stripe']).default('simulated'),
   STRIPE_SECRET_KEY: z.string().optional(),
   STRIPE_WEBHOOK_SECRET: z.string().optional(),

@@ -3,6 +3,7 @@ import { mailServices } from '../mail/mail-services.js';
 import { Projector } from '../projections/projector.js';
 import { billingReactor } from '../projections/reactors/billing-reactor.js';
 import { holdExpiryScheduler } from '../projections/reactors/hold-expiry.js';
+import { roomCloser } from '../projections/reactors/room-closer.js';
 import { READ_MODELS_PROJECTOR, readModelProjectionsFor } from '../projections/read-models.js';
 import type { Runtime } from '../runtime.js';
 import type { TicketCodes } from '../tickets/ticket-codes.js';
@@ -39,6 +40,7 @@ export function backgroundServices(
         deps.metrics?.observeProjected(READ_MODELS_PROJECTOR, applied),
     }),
     holdExpiryScheduler(runtime, log),
+    roomCloser(runtime, log),
     billingReactor(runtime, log),
     ...(deps.tickets ? mailServices(runtime, deps.tickets, log) : []),
   ];

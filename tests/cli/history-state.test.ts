@@ -114,9 +114,9 @@ describe.each(backends)('history and state on $name', (backend) => {
     });
     const beyond = await env.cli(['state', stream(), '--revision', '999']);
     expect(beyond.code).toBe(2);
-    const unknown = await env.cli(['state', `room-${filled.assigned}`]);
+    const unknown = await env.cli(['state', `cinema-${filled.assigned}`]);
     expect(unknown.code).toBe(2);
-    expect(unknown.err).toMatch(/no aggregate for stream room-/);
+    expect(unknown.err).toMatch(/no aggregate for stream cinema-/);
     expect((await env.cli(['nonsense'])).code).toBe(2);
   });
 });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { summarize } from '../../src/cli/summary.js';
 import {
   type RoomCommand,
   type RoomEvent,
@@ -316,5 +317,29 @@ describe('chat', () => {
     given(roomChatDecider, five)
       .when(post(5001, 'm5'))
       .then([posted(5001, 'm5')]);
+  });
+});
+
+describe('history summaries', () => {
+  it('tell the story of a room in one line per event', () => {
+    const recorded = (event: RoomEvent, revision: number) => ({
+      ...event,
+      id: `e${revision}`,
+      streamId: `room-${roomId}`,
+      revision: BigInt(revision),
+      position: String(revision),
+      metadata: { correlationId: 'c', schemaVersion: 1 },
+      createdAt: t0,
+    });
+    const lines = [opened, annJoined, locked, playing, closedByHost].map((e, i) =>
+      summarize(recorded(e, i) as never),
+    );
+    expect(lines).toEqual([
+      '00000000… opened a room for film 00000000… (60 s), inviting 1',
+      '00000000… joined',
+      '00000000… locked the controls',
+      `00000000… play → playing from 0.0 s at ${iso(2500)} (seq 1)`,
+      'closed by 00000000… at 0.0 s',
+    ]);
   });
 });

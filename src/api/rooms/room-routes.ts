@@ -13,6 +13,8 @@ import { setPosition } from '../plugins/consistency.js';
 import { newResourceId } from '../resource-id.js';
 import type { RouteDeps } from '../routes/index.js';
 import type { TypedApp } from '../routes/typed-app.js';
+import { LocalRoomBus } from './live/local-room-bus.js';
+import { RoomLive } from './live/room-live.js';
 import { accessRoom } from './room-access.js';
 import {
   filmMedia,
@@ -31,14 +33,24 @@ import {
   roomParams,
   roomSchema,
 } from './room-schemas.js';
-import { factsOf, noPresence, presentRoom, presentRooms } from './room-views.js';
+import { roomSocketRoute } from './room-socket-route.js';
+import { factsOf, presentRoom, presentRooms } from './room-views.js';
 
 const tags = ['rooms'];
 const security = [{ bearer: [] }];
 
 /** The REST side of watch-together rooms; the room socket is in room-socket-routes. */
-export async function roomRoutes(app: TypedApp, { runtime, roomPresence = noPresence }: RouteDeps) {
-  const { db, commands } = runtime;
+export async function roomRoutes(app: TypedApp, { runtime }: RouteDeps) {
+  const { db, commands, config } = runtime;
+  const live = new RoomLive(runtime, new LocalRoomBus(), app.log, {
+    silentMs: config.ROOM_SILENT_MS,
+    bufferWaitMs: config.ROOM_BUFFER_WAIT_MS,
+    firstLoadWaitMs: config.ROOM_FIRST_LOAD_WAIT_MS,
+    sweepMs: config.ROOM_SWEEP_MS,
+  });
+  app.addHook('onClose', async () => live.close());
+  const roomPresence = live.presence;
+  roomSocketRoute(app, runtime, live);
   const show = (room: Room | undefined) => {
     if (!room) throw new DomainError('room_not_found', 'no such room');
     return presentRoom(db, factsOf(room), roomPresence);
@@ -129,6 +141,7 @@ export async function roomRoutes(app: TypedApp, { runtime, roomPresence = noPres
       await requireUsers(request.body.userIds);
       const input = { roomId, userId, userIds: request.body.userIds };
       const result = await inviteToRoom(commands, input, { correlationId: request.id, userId });
+      await live.publishEvents(roomId, result.events);
       setPosition(reply, result.position);
       return show(result.state);
     },
@@ -147,6 +160,7 @@ export async function roomRoutes(app: TypedApp, { runtime, roomPresence = noPres
           correlationId: request.id,
           userId,
         });
+        await live.publishEvents(roomId, result.events);
         setPosition(reply, result.position);
         return show(result.state);
       },
@@ -171,6 +185,7 @@ export async function roomRoutes(app: TypedApp, { runtime, roomPresence = noPres
         await accessRoom(commands, db, roomId, userId);
         const input = { roomId, userId, locked: action === 'lock' };
         const result = await setRoomLock(commands, input, { correlationId: request.id, userId });
+        await live.publishEvents(roomId, result.events);
         setPosition(reply, result.position);
         return show(result.state);
       },
@@ -197,6 +212,7 @@ export async function roomRoutes(app: TypedApp, { runtime, roomPresence = noPres
         { roomId, userId, reason: 'host' },
         { correlationId: request.id, userId },
       );
+      await live.publishEvents(roomId, result.events);
       setPosition(reply, result.position);
       return show(result.state);
     },

@@ -5,7 +5,6 @@ import type { TokenService } from '../auth/token-service.js';
 import { mediaRoutes } from '../media/media-routes.js';
 import type { Notifier } from '../notifications/notifier.js';
 import { roomRoutes } from '../rooms/room-routes.js';
-import type { PresenceLookup } from '../rooms/room-views.js';
 import { userRoutes } from '../social/user-routes.js';
 import { wishlistRoutes } from '../social/wishlist-routes.js';
 import { checkInRoutes } from '../tickets/check-in-routes.js';
@@ -32,8 +31,6 @@ export interface RouteDeps {
   readonly notifier?: Notifier;
   /** Signs and verifies ticket codes. */
   readonly tickets: TicketCodes;
-  /** Who is online and ready in a room (from the room sockets); default: nobody. */
-  readonly roomPresence?: PresenceLookup;
 }
 
 /** Registers every route of the public contract. */

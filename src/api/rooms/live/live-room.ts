@@ -1,0 +1,326 @@
+import type { FastifyBaseLogger } from 'fastify';
+import type { CommandContext } from '../../../commands/command-context.js';
+import {
+  controlPlayback,
+  postChatMessage,
+  releaseWaiting,
+} from '../../../commands/room-commands.js';
+import { DomainError } from '../../../domain/errors.js';
+import {
+  isMember,
+  type PlaybackControl,
+  type PlaybackRecord,
+  positionAt,
+  type RoomEvent,
+  roomDecider,
+  scheduleLead,
+} from '../../../domain/room/index.js';
+import type { EventStore } from '../../../eventstore/event-store.js';
+import type { Db } from '../../../projections/db/database.js';
+import { listMessages } from '../room-queries.js';
+import { factsOf, presentRoom } from '../room-views.js';
+import { busMessagesFor, type ChatMessageView, type RoomBusMessage } from './room-bus-messages.js';
+import type { RoomConnection } from './room-connection.js';
+import type { RoomClientMessage } from './room-live-messages.js';
+import {
+  onlineRoundTrips,
+  type PresenceEntry,
+  presenceView,
+  type WaitBudget,
+  waitedFor,
+} from './room-presence.js';
+
+/** What a live room needs from its node. */
+export interface LiveRoomDeps {
+  readonly commands: CommandContext;
+  readonly store: EventStore;
+  readonly db: Db;
+  readonly log: FastifyBaseLogger;
+  readonly budget: WaitBudget;
+  /** Publishes on this room's bus topic. */
+  publish(message: RoomBusMessage): void | Promise<void>;
+  /** Server time for the timeline (the runtime's clock). */
+  now(): Date;
+}
+
+type Control = Extract<RoomClientMessage, { type: 'control' }>;
+
+/**
+ * One room as this node follows it: its sockets here, every member's presence (from the bus),
+ * and the last playback forwarded. Bus messages are handled one at a time, in bus order, so the
+ * sockets of every node receive the same messages in the same order; a playback `seq` that
+ * skips ahead (two nodes published out of order) is filled in from the room's stream, and one
+ * already passed is dropped — on every node alike.
+ */
+export class LiveRoom {
+  readonly connections = new Set<RoomConnection>();
+  readonly presence = new Map<string, PresenceEntry>();
+  lastSeq = -1;
+  status: PlaybackRecord['status'] = 'paused';
+  closed = false;
+  #chain: Promise<void> = Promise.resolve();
+  #membersTimer: NodeJS.Timeout | undefined;
+  #releasing = false;
+
+  constructor(
+    readonly roomId: string,
+    private readonly deps: LiveRoomDeps,
+  ) {}
+
+  /** Runs `task` after the bus messages before it. */
+  enqueue(task: () => Promise<void>): void {
+    this.#chain = this.#chain.then(task).catch((error: unknown) => {
+      this.deps.log.error({ err: error, roomId: this.roomId }, 'room socket task failed');
+    });
+  }
+
+  /** Reads where the room stands: the start of this node's bus order. */
+  async init(): Promise<void> {
+    const { state } = await this.deps.commands.rooms.load(this.roomId);
+    if (!state) return;
+    this.lastSeq = state.playback.seq;
+    this.status = state.playback.status;
+    this.closed = state.status === 'closed';
+  }
+
+  /** A bus message of this room, in bus order. */
+  async receive(message: RoomBusMessage): Promise<void> {
+    switch (message.t) {
+      case 'playback':
+        return this.#playback(message.playback, message.by);
+      case 'closed':
+        await this.#playback(message.playback, null);
+        this.closed = true;
+        for (const c of this.connections) c.send({ type: 'closed', reason: message.reason });
+        return;
+      case 'chat':
+        for (const c of this.connections) c.send({ type: 'chat', message: message.message });
+        return;
+      case 'presence':
+        this.presence.set(message.entry.userId, message.entry);
+        this.scheduleMembers();
+        await this.checkWaiting();
+        return;
+      case 'changed':
+        this.scheduleMembers();
+        return;
+      case 'hello':
+        return;
+      default: {
+        const _: never = message;
+        return;
+      }
+    }
+  }
+
+  async #playback(playback: PlaybackRecord, by: string | null): Promise<void> {
+    if (playback.seq <= this.lastSeq) return;
+    if (this.lastSeq >= 0 && playback.seq > this.lastSeq + 1) await this.#fillGap(playback.seq);
+    this.#forward(playback, by);
+  }
+
+  #forward(playback: PlaybackRecord, by: string | null): void {
+    this.lastSeq = playback.seq;
+    this.status = playback.status;
+    for (const c of this.connections)
+      c.sendPlayback({ type: 'playback', playback, by }, playback.seq);
+  }
+
+  /** The changes between the last forwarded and `seq`, from the stream, in order. */
+  async #fillGap(seq: number): Promise<void> {
+    const { events } = await this.deps.store.read(`room-${this.roomId}`);
+    for (const event of events) {
+      if (!roomDecider.isEvent(event) || event.type !== 'PlaybackChanged') continue;
+      const { playback, by } = event.data;
+      if (playback.seq > this.lastSeq && playback.seq < seq) this.#forward(playback, by);
+    }
+  }
+
+  /** Sends a connection its snapshot: room, playback, the last 100 chat messages, server time. */
+  async snapshot(connection: RoomConnection): Promise<void> {
+    const { state } = await this.deps.commands.rooms.load(this.roomId);
+    if (!state) return;
+    const room = await presentRoom(this.deps.db, factsOf(state), () =>
+      presenceView(this.presence.values()),
+    );
+    const chat = await this.#recentChat();
+    const serverTime = this.deps.now().toISOString();
+    connection.sendSnapshot(
+      { type: 'snapshot', room, playback: room.playback, chat, serverTime },
+      state.playback.seq,
+    );
+    if (state.status === 'closed') connection.send({ type: 'closed', reason: 'closed' });
+  }
+
+  async #recentChat(): Promise<ChatMessageView[] | null> {
+    try {
+      const page = await listMessages(this.deps.db, this.roomId, { limit: 100 });
+      return page.items.reverse();
+    } catch (error) {
+      this.deps.log.warn({ err: error, roomId: this.roomId }, 'chat history unavailable');
+      return [];
+    }
+  }
+
+  /** Sends `members` to this node's sockets once the current burst of changes is over. */
+  scheduleMembers(): void {
+    if (this.#membersTimer) return;
+    this.#membersTimer = setTimeout(() => {
+      this.#membersTimer = undefined;
+      this.enqueue(() => this.#sendMembers());
+    }, 20);
+  }
+
+  async #sendMembers(): Promise<void> {
+    if (this.connections.size === 0) return;
+    const { state } = await this.deps.commands.rooms.load(this.roomId);
+    if (!state) return;
+    const room = await presentRoom(this.deps.db, factsOf(state), () =>
+      presenceView(this.presence.values()),
+    );
+    for (const c of this.connections) c.send({ type: 'members', members: room.members });
+  }
+
+  /** Starts a waiting room once nobody online is waited for any more. */
+  async checkWaiting(): Promise<void> {
+    if (this.status !== 'waiting' || this.closed || this.#releasing) return;
+    if (waitedFor(this.presence.values(), Date.now(), this.deps.budget).length > 0) return;
+    this.#releasing = true;
+    try {
+      const lead = scheduleLead(onlineRoundTrips(this.presence.values()));
+      const metadata = { correlationId: `room-waiting:${this.roomId}` };
+      const result = await releaseWaiting(this.deps.commands, this.roomId, lead, metadata);
+      await this.publishEvents(result.events);
+    } catch (error) {
+      this.deps.log.warn(
+        { err: error, roomId: this.roomId },
+        'could not release waiting; will retry',
+      );
+    } finally {
+      this.#releasing = false;
+    }
+  }
+
+  /** A member's control: decided against the room, appended, then published on the bus. */
+  async control(connection: RoomConnection, message: Control): Promise<void> {
+    const control = toControl(message);
+    if (!control) {
+      const text =
+        message.action === 'seek' ? 'a seek needs a position' : 'a rate change needs a rate';
+      connection.write({
+        type: 'error',
+        code: 'invalid_control',
+        message: text,
+        requestId: message.requestId,
+      });
+      return;
+    }
+    const entries = this.presence.values();
+    const someoneBuffering =
+      waitedFor(this.presence.values(), Date.now(), this.deps.budget).length > 0;
+    const input = {
+      roomId: this.roomId,
+      userId: connection.userId,
+      control,
+      leadMs: scheduleLead(onlineRoundTrips(entries)),
+      someoneBuffering,
+    };
+    const metadata = {
+      correlationId: message.requestId ?? `room:${this.roomId}`,
+      userId: connection.userId,
+    };
+    try {
+      const result = await controlPlayback(this.deps.commands, input, metadata);
+      await this.publishEvents(result.events);
+    } catch (error) {
+      this.#refuse(connection, error, message.requestId);
+    }
+  }
+
+  /** A member's chat message, on the room's own chat stream: its failure never stops playback. */
+  async chat(
+    connection: RoomConnection,
+    text: string,
+    requestId: string | undefined,
+  ): Promise<void> {
+    try {
+      const { state } = await this.deps.commands.rooms.load(this.roomId);
+      if (!state || !isMember(state, connection.userId))
+        throw new DomainError('not_room_member', 'join the room first');
+      if (state.status === 'closed') throw new DomainError('room_closed', 'the room is closed');
+      const mediaPosition =
+        connection.mediaPosition ?? positionAt(state.playback, this.deps.now().getTime());
+      const input = { roomId: this.roomId, userId: connection.userId, text, mediaPosition };
+      const metadata = {
+        correlationId: requestId ?? `room-chat:${this.roomId}`,
+        userId: connection.userId,
+      };
+      const result = await postChatMessage(this.deps.commands, input, metadata);
+      const posted = result.events[0];
+      if (!posted) return;
+      const user = await this.deps.db
+        .selectFrom('users')
+        .select('display_name')
+        .where('id', '=', connection.userId)
+        .executeTakeFirst();
+      const { messageId, userId, sentAt } = posted.data;
+      const view = {
+        id: messageId,
+        userId,
+        displayName: user?.display_name ?? '',
+        text: posted.data.text,
+        mediaPosition: posted.data.mediaPosition,
+        sentAt,
+      };
+      await this.deps.publish({ t: 'chat', message: view });
+    } catch (error) {
+      if (error instanceof DomainError) this.#refuse(connection, error, requestId);
+      else {
+        this.deps.log.warn({ err: error, roomId: this.roomId }, 'chat store failed');
+        connection.write({
+          type: 'error',
+          code: 'chat_unavailable',
+          message: 'the chat is unavailable for now; playback is not affected',
+          requestId,
+        });
+      }
+    }
+  }
+
+  /** Publishes what the sockets must hear of appended events. */
+  async publishEvents(events: readonly RoomEvent[]): Promise<void> {
+    for (const message of busMessagesFor(events)) await this.deps.publish(message);
+  }
+
+  #refuse(connection: RoomConnection, error: unknown, requestId: string | undefined): void {
+    if (error instanceof DomainError) {
+      connection.write({ type: 'error', code: error.code, message: error.message, requestId });
+      return;
+    }
+    this.deps.log.error({ err: error, roomId: this.roomId }, 'room control failed');
+    connection.write({
+      type: 'error',
+      code: 'internal_error',
+      message: 'the control failed; try again',
+      requestId,
+    });
+  }
+}
+
+function toControl(message: Control): PlaybackControl | undefined {
+  switch (message.action) {
+    case 'play':
+    case 'pause':
+      return { action: message.action };
+    case 'seek':
+      return message.position === undefined
+        ? undefined
+        : { action: 'seek', position: message.position };
+    case 'rate':
+      return message.rate === undefined ? undefined : { action: 'rate', rate: message.rate };
+    default: {
+      const _: never = message.action;
+      return undefined;
+    }
+  }
+}
