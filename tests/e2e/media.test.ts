@@ -70,6 +70,17 @@ describe('GET /media/:filmId/:quality', () => {
     expect(response.rawPayload.equals(ownBytes.subarray(start, end))).toBe(true);
   });
 
+  it('answers HEAD with the length and no body (players probe with it)', async () => {
+    const response = await t.app.inject({
+      method: 'HEAD',
+      url: `/media/${own.id}/720p`,
+      headers: viewer.auth,
+    });
+    expect(response.statusCode).toBe(200);
+    expect(response.headers['content-length']).toBe('1000');
+    expect(response.rawPayload.length).toBe(0);
+  });
+
   it('refuses a range beyond the end with 416 and the length', async () => {
     const response = await get(`/media/${own.id}/720p`, { range: 'bytes=1000-1099' });
     expectProblem(response, 416, 'range_not_satisfiable');

@@ -77,7 +77,7 @@ export class PlaybackFollower {
     if (player.paused) {
       // The start has come: go from exactly where the room is now.
       if (Math.abs(player.position - target) > this.rule.deadBandSeconds / 2) player.seek(target);
-      player.setRate(playback.rate);
+      if (player.rate !== playback.rate) player.setRate(playback.rate);
       player.play();
       return;
     }
