@@ -17,7 +17,7 @@ export function ChatPanel({ connection, roomId }: { connection: RoomConnection; 
     done: false,
   });
   const [error, setError] = useState<string>();
-  const log = useRef<HTMLOListElement>(null);
+  const log = useRef<HTMLDivElement>(null);
   const messages = connection.chat.value;
   const me = session.user.value?.id;
 
@@ -62,29 +62,31 @@ export function ChatPanel({ connection, roomId }: { connection: RoomConnection; 
         </button>
       )}
       {error && <ErrorMessage message={error} />}
-      <ol
+      <div
         class="chat-log"
         ref={log}
         role="log"
         aria-live="polite"
         // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrolling log must take keyboard focus to be scrolled (axe scrollable-region-focusable)
         tabIndex={0}
-        aria-label="Messages"
+        aria-label="Chat messages"
       >
-        {messages.map((message) => (
-          <li
-            key={message.id}
-            class={message.userId === me ? 'mine' : ''}
-            data-testid="chat-message"
-          >
-            <span class="who">{message.displayName}</span>{' '}
-            {message.mediaPosition != null && (
-              <span class="muted at">at {clockText(message.mediaPosition)}</span>
-            )}
-            <p>{message.text}</p>
-          </li>
-        ))}
-      </ol>
+        <ol>
+          {messages.map((message) => (
+            <li
+              key={message.id}
+              class={message.userId === me ? 'mine' : ''}
+              data-testid="chat-message"
+            >
+              <span class="who">{message.displayName}</span>{' '}
+              {message.mediaPosition != null && (
+                <span class="muted at">at {clockText(message.mediaPosition)}</span>
+              )}
+              <p>{message.text}</p>
+            </li>
+          ))}
+        </ol>
+      </div>
       <form class="chat-form" onSubmit={send}>
         <label>
           Message
