@@ -232,7 +232,9 @@ describe.skipIf(!hasChromium)('the social story in the browser', () => {
     const seekedTo = await position(one);
 
     // Grace's chat message appears on Ada's side.
-    await two.getByRole('textbox', { name: 'Message', exact: true }).fill('Is that the juror with the knife?');
+    await two
+      .getByRole('textbox', { name: 'Message', exact: true })
+      .fill('Is that the juror with the knife?');
     await two.getByRole('button', { name: 'Send' }).click();
     await one.getByTestId('chat-message').filter({ hasText: 'the juror with the knife' }).waitFor();
     await expectAccessible(one, 'room with chat');
