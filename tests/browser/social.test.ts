@@ -231,6 +231,29 @@ describe.skipIf(!hasChromium)('the social story in the browser', () => {
     await expectSamePosition(one, two);
     const seekedTo = await position(one);
 
+    // Grace switches to the other quality: a new file, back at the same position.
+    const quality = two.getByRole('combobox', { name: 'Quality' });
+    await quality.selectOption('720p');
+    await expect
+      .poll(() => video(two).evaluate((v) => (v as { currentSrc: string }).currentSrc))
+      .toContain('/720p?');
+    await videoReady(two);
+    await expect
+      .poll(async () => Math.abs((await position(two)) - seekedTo), { timeout: 5_000 })
+      .toBeLessThanOrEqual(0.3);
+
+    // Ada locks the room: Grace's controls say only the host controls playback.
+    await one.getByRole('checkbox', { name: 'Only I control playback' }).check();
+    await expect
+      .poll(
+        () => two.getByRole('button', { name: 'Play', exact: true }).getAttribute('aria-disabled'),
+        {
+          timeout: 5_000,
+        },
+      )
+      .toBe('true');
+    await one.getByRole('checkbox', { name: 'Only I control playback' }).uncheck();
+
     // Grace's chat message appears on Ada's side.
     await two
       .getByRole('textbox', { name: 'Message', exact: true })

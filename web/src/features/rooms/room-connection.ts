@@ -1,4 +1,5 @@
 import { signal } from '@preact/signals';
+import { api } from '../../api/client';
 import type { ChatMessage, Playback, Room, RoomMember } from '../../api/types';
 import { ClockSync, type PongTimes } from '../../sync/clock-sync';
 
@@ -133,6 +134,17 @@ export class RoomConnection {
     });
   }
 
+  private refresh(): void {
+    api<Room>(`/api/rooms/${this.roomId}`).then(
+      (room) => {
+        const shown = this.room.value;
+        if (shown)
+          this.room.value = { ...room, members: this.members.value, playback: shown.playback };
+      },
+      () => undefined,
+    );
+  }
+
   private ping(): void {
     this.send({ type: 'ping', id: String(++this.pings), clientSent: Date.now() });
     this.pingTimer = setTimeout(() => this.ping(), this.clock.nextPingDelayMs());
@@ -155,6 +167,9 @@ export class RoomConnection {
         return;
       case 'members':
         this.members.value = message.members;
+        // `members` also follows a lock change or an invitation, which it does not carry:
+        // re-read the room for those.
+        this.refresh();
         return;
       case 'chat':
         this.chat.value = mergeChat(this.chat.value, [message.message]);
@@ -167,6 +182,7 @@ export class RoomConnection {
         return;
       case 'error':
         this.lastError.value = { code: message.code, message: message.message };
+        if (message.code === 'not_room_host') this.refresh();
         return;
       default: {
         const _: never = message;
