@@ -62,6 +62,11 @@ export function ChatPanel({ connection, roomId }: { connection: RoomConnection; 
         </button>
       )}
       {error && <ErrorMessage message={error} />}
+      {!connection.chatAvailable.value && (
+        <p class="muted" role="status">
+          The chat is unavailable for now; playback goes on.
+        </p>
+      )}
       <div
         class="chat-log"
         ref={log}

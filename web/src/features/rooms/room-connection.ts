@@ -42,6 +42,8 @@ export class RoomConnection {
   readonly playback = signal<Playback | undefined>(undefined);
   readonly members = signal<RoomMember[]>([]);
   readonly chat = signal<ChatMessage[]>([]);
+  /** False when the server said the chat store is unavailable (playback still works). */
+  readonly chatAvailable = signal(true);
   readonly connected = signal(false);
   readonly closed = signal(false);
   readonly lastError = signal<{ code: string; message: string } | undefined>(undefined);
@@ -156,6 +158,7 @@ export class RoomConnection {
         this.room.value = message.room;
         this.members.value = message.room.members;
         this.playback.value = message.playback;
+        this.chatAvailable.value = message.chat !== null;
         this.chat.value = mergeChat(this.chat.value, message.chat ?? []);
         if (message.room.status === 'closed') this.closed.value = true;
         return;
@@ -172,6 +175,7 @@ export class RoomConnection {
         this.refresh();
         return;
       case 'chat':
+        this.chatAvailable.value = true;
         this.chat.value = mergeChat(this.chat.value, [message.message]);
         return;
       case 'pong':
