@@ -43,6 +43,7 @@ import { hotStream, verifyLog } from './scenarios/hot-stream.js';
 import { lastSeat } from './scenarios/last-seat.js';
 import { notifications } from './scenarios/notifications.js';
 import { replay } from './scenarios/replay.js';
+import { rooms } from './scenarios/rooms.js';
 import { search } from './scenarios/search.js';
 import { social } from './scenarios/social.js';
 import { websockets } from './scenarios/websockets.js';
@@ -62,6 +63,7 @@ const STEPS: readonly Step[] = [
   { names: ['notifications'], run: notifications },
   { names: ['websockets'], run: websockets },
   { names: ['social'], run: social },
+  { names: ['rooms'], run: rooms },
   { names: ['replay'], run: replay },
 ];
 

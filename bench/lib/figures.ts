@@ -10,6 +10,7 @@ export const SCENARIOS = [
   'replay',
   'websockets',
   'social',
+  'rooms',
 ] as const;
 
 export type ScenarioName = (typeof SCENARIOS)[number];
@@ -116,5 +117,14 @@ export const FIGURES: readonly FigureSpec[] = [
     aggregate: { friendsP95: 'median', matchesP95: 'median' },
     format: (m) => `friends p95 ${ms(m.friendsP95!)}, matches p95 ${ms(m.matchesP95!)}`,
     pass: (m) => m.friendsP95! < 20 && m.matchesP95! < 20,
+  },
+  {
+    figure: 'rooms',
+    label: 'room control → delivery, 100 rooms × 10 / 1 room × 1,000',
+    target: 'p95 < 100 ms, none missing',
+    aggregate: { p95: 'median', missing: 'max', crowdP95: 'median', crowdMissing: 'max' },
+    format: (m) =>
+      `p95 ${ms(m.p95!)} / ${ms(m.crowdP95!)}${m.missing || m.crowdMissing ? `, ${int(m.missing! + m.crowdMissing!)} missing` : ''}`,
+    pass: (m) => m.p95! < 100 && m.missing === 0 && m.crowdMissing === 0,
   },
 ];

@@ -20,6 +20,10 @@ const KEYS: Record<ReadModelTable, readonly string[]> = {
   screenings: ['id'],
   bookings: ['id'],
   seat_claims: ['screening_id', 'seat_row', 'seat_number'],
+  rooms: ['id'],
+  room_members: ['room_id', 'user_id'],
+  room_invites: ['room_id', 'user_id'],
+  room_messages: ['id'],
 };
 
 /** A value as text, so that dates, jsonb and numbers compare the same on both sides. */

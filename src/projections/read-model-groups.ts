@@ -1,6 +1,7 @@
 import { bookingsProjection } from './bookings-projection.js';
 import { placesProjection } from './places-projection.js';
 import type { Projection } from './projection.js';
+import { roomsProjection } from './read-models/rooms/rooms-projection.js';
 import { READ_MODEL_TABLES, READ_MODELS_PROJECTOR, readModelProjections } from './read-models.js';
 import { screeningsProjection } from './screenings-projection.js';
 import { seatClaimsProjection } from './seat-claims-projection.js';
@@ -33,6 +34,12 @@ const screeningsAndBookings: ReadModelGroup = {
   tables: ['screenings', 'bookings'],
 };
 
+// Rooms, their members, invitations and chat: one projection writes the four tables.
+const rooms: ReadModelGroup = {
+  projections: [roomsProjection],
+  tables: ['rooms', 'room_members', 'room_invites', 'room_messages'],
+};
+
 const groups: ReadonlyMap<string, ReadModelGroup> = new Map([
   [READ_MODELS_PROJECTOR, ALL_READ_MODELS],
   ['places', { projections: [placesProjection], tables: ['places'] }],
@@ -40,6 +47,7 @@ const groups: ReadonlyMap<string, ReadModelGroup> = new Map([
   ['bookings', screeningsAndBookings],
   ['seat-claims', { projections: [seatClaimsProjection], tables: ['seat_claims'] }],
   ['seat_claims', { projections: [seatClaimsProjection], tables: ['seat_claims'] }],
+  ['rooms', rooms],
 ]);
 
 /** Names accepted by {@link readModelGroup}. */

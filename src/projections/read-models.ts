@@ -40,4 +40,13 @@ export const readModelProjections: readonly Projection[] = readModelProjectionsF
  * The read-model tables a rebuild clears and refills from the log. Not `notifications`: its
  * cursors are what clients resume from, so a replay only adds the rows missing (ON CONFLICT).
  */
-export const READ_MODEL_TABLES = ['places', 'screenings', 'bookings', 'seat_claims'] as const;
+export const READ_MODEL_TABLES = [
+  'places',
+  'screenings',
+  'bookings',
+  'seat_claims',
+  'rooms',
+  'room_members',
+  'room_invites',
+  'room_messages',
+] as const;

@@ -79,7 +79,7 @@ describe.each(backends)('replay on $name', (backend) => {
     const result = await env.cli(['replay']);
     expect(result.code).toBe(0);
     expect(result.out).toMatch(
-      /^replayed \d+ events in [\d.]+ s \(\d+ events\/s\); swapped in places, screenings, bookings, seat_claims at position /,
+      /^replayed \d+ events in [\d.]+ s \(\d+ events\/s\); swapped in places, screenings, bookings, seat_claims, rooms, room_members, room_invites, room_messages at position /,
     );
     expect(result.err).toMatch(/replay \[#+\] 100% \d+ events/);
     await withRuntime(env, async ({ db, store }) => {
@@ -172,7 +172,18 @@ describe.each(backends)('replay on $name', (backend) => {
       expect(replayed).toMatchObject(
         backend.name === 'postgres'
           ? { code: 0 }
-          : { tables: ['places', 'screenings', 'bookings', 'seat_claims'] },
+          : {
+              tables: [
+                'places',
+                'screenings',
+                'bookings',
+                'seat_claims',
+                'rooms',
+                'room_members',
+                'room_invites',
+                'room_messages',
+              ],
+            },
       );
       expect(reads).toBeGreaterThan(0);
       expect(writes).toBeGreaterThan(0);

@@ -1,5 +1,6 @@
 import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { diffAgainstReplay } from '../../src/cli/replay-diff.js';
 import { postChatMessage } from '../../src/commands/room-commands.js';
 import {
   problemOf,
@@ -252,5 +253,25 @@ describe('rooms', () => {
       nextCursor: string | null;
     }>();
     expect(second).toEqual({ items: [expect.objectContaining({ text: 'one' })], nextCursor: null });
+  });
+});
+
+describe('the rooms read models', () => {
+  it('are what a replay of the log gives', async () => {
+    const room = await openRoom({ filmId, invite: [ann.id] });
+    await send('POST', `/api/rooms/${room.id}/join`, ann);
+    await send('POST', `/api/rooms/${room.id}/lock`, host);
+    await get(`/api/rooms/${room.id}`, host);
+    const { differences, applied } = await diffAgainstReplay(t.runtime.store, t.runtime.db, {
+      catchUpUnderLock: true,
+    });
+    expect(applied).toBeGreaterThan(0);
+    expect(differences).toEqual([]);
+    const rows = await t.runtime.db
+      .selectFrom('room_members')
+      .select('user_id')
+      .where('room_id', '=', room.id)
+      .execute();
+    expect(rows).toHaveLength(2);
   });
 });

@@ -63,7 +63,7 @@ export class RoomSocket {
       const left = deadline - Date.now();
       if (left <= 0)
         throw new Error(
-          `no ${type} within ${timeoutMs} ms; got ${JSON.stringify(this.received.slice(-5))}`,
+          `no ${type} within ${timeoutMs} ms; got ${JSON.stringify(this.received.slice(-5).map((m) => m.type))}`,
         );
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, left);
