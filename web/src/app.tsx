@@ -4,8 +4,10 @@ import { BookingsPage } from './features/bookings/bookings-page';
 import { CheckoutPage } from './features/checkout/checkout-page';
 import { FilmPage } from './features/films/film-page';
 import { FilmsPage } from './features/films/films-page';
+import { FriendsPage } from './features/friends/friends-page';
 import { NotificationsPage } from './features/notifications/notifications-page';
 import { PlacesPage } from './features/places/places-page';
+import { RoomPage } from './features/rooms/room-page';
 import { ScreeningPage } from './features/screenings/screening-page';
 import { ScreeningsPage } from './features/screenings/screenings-page';
 import { Layout } from './ui/layout';
@@ -23,6 +25,8 @@ const Checkout = signedIn(CheckoutPage);
 const Bookings = signedIn(BookingsPage);
 const Places = signedIn(PlacesPage);
 const Notifications = signedIn(NotificationsPage);
+const Friends = signedIn(FriendsPage);
+const RoomScreen = signedIn(RoomPage);
 
 function NotFound() {
   return (
@@ -52,6 +56,8 @@ export function App() {
           <Route path="/bookings" component={Bookings} />
           <Route path="/places" component={Places} />
           <Route path="/notifications" component={Notifications} />
+          <Route path="/friends" component={Friends} />
+          <Route path="/rooms/:id" component={RoomScreen} />
           <Route default component={NotFound} />
         </Router>
       </Layout>

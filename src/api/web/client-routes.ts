@@ -11,6 +11,8 @@ export const CLIENT_ROUTE_SEGMENTS = [
   'bookings',
   'places',
   'notifications',
+  'friends',
+  'rooms',
 ] as const;
 
 /** Paths the client never owns, whatever is added to the list above. */

@@ -27,6 +27,7 @@ export interface Film {
   posterUrl?: string | null;
   wantCount?: number;
   likeCount?: number;
+  media?: { available: boolean; qualities: string[] };
 }
 
 export interface Money {
@@ -102,4 +103,63 @@ export interface AppNotification {
   createdAt: string;
   data: Record<string, unknown>;
   cursor: string;
+}
+
+/** A user as others see them. */
+export interface PublicUser {
+  id: string;
+  displayName: string;
+}
+
+/** An entry of /api/me/following, /followers and /friends. */
+export interface Follow extends PublicUser {
+  since: string;
+}
+
+/** An entry of /api/me/matches: a film the caller wants that these friends want too. */
+export interface Match {
+  film: Film;
+  friends: PublicUser[];
+}
+
+export type PlaybackStatus = 'paused' | 'playing' | 'waiting';
+
+/** The room's timeline: while playing, position at server time T is position + (T − at) × rate. */
+export interface Playback {
+  status: PlaybackStatus;
+  position: number;
+  rate: number;
+  at: string;
+  seq: number;
+}
+
+export interface RoomMember {
+  userId: string;
+  displayName: string;
+  role: 'host' | 'member';
+  online: boolean;
+  ready: boolean;
+}
+
+export interface Room {
+  id: string;
+  filmId: string;
+  film: { id: string; title: string; durationMinutes: number | null };
+  hostId: string;
+  status: 'open' | 'closed';
+  locked: boolean;
+  members: RoomMember[];
+  invited: string[];
+  playback: Playback;
+  createdAt: string;
+  closedAt: string | null;
+}
+
+export interface ChatMessage {
+  id: string;
+  userId: string;
+  displayName: string;
+  text: string;
+  mediaPosition: number | null;
+  sentAt: string;
 }

@@ -6,6 +6,7 @@ import { session } from '../session/session';
 
 const links = [
   { href: '/films', label: 'Films' },
+  { href: '/friends', label: 'Friends' },
   { href: '/screenings', label: 'Screenings' },
   { href: '/bookings', label: 'My bookings' },
   { href: '/places', label: 'My places' },

@@ -2,7 +2,9 @@ import { api, query } from '../../api/client';
 import type { Film, Page, Screening } from '../../api/types';
 import { Loaded } from '../../ui/status';
 import { useAsync } from '../../ui/use-async';
+import { FriendsWhoWant } from '../friends/friends-who-want';
 import { ScreeningList } from '../screenings/screening-list';
+import { FilmActions } from '../social/film-actions';
 import { Poster } from './poster';
 
 /** A film's detail and its upcoming screenings. */
@@ -31,9 +33,11 @@ export function FilmPage({ id }: { id: string }) {
                 .join(' · ')}
               {f.rating != null && ` · rated ${f.rating}/10`}
             </p>
+            <FilmActions film={f} />
             {f.description && <p>{f.description}</p>}
             {f.directors?.length ? <p>Directed by {f.directors.join(', ')}</p> : null}
             {f.cast?.length ? <p>With {f.cast.join(', ')}</p> : null}
+            <FriendsWhoWant filmId={f.id} />
             <h2>Screenings</h2>
             <a href={`/screenings?filmId=${f.id}`}>Search its screenings</a>
             <Loaded state={screenings}>

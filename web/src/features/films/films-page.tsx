@@ -3,6 +3,8 @@ import { api, messageOf, query } from '../../api/client';
 import type { Film, Page } from '../../api/types';
 import { ErrorMessage } from '../../ui/status';
 import { useAsync } from '../../ui/use-async';
+import { useDebounced } from '../../ui/use-debounced';
+import { FilmActions } from '../social/film-actions';
 import { Poster } from './poster';
 
 interface Filters {
@@ -15,16 +17,6 @@ interface Filters {
 
 const EMPTY: Filters = { q: '', genre: '', year: '', minRating: '', person: '' };
 const TYPING_PAUSE_MS = 250;
-
-/** Waits until `value` has stopped changing for `ms`. */
-function useDebounced<T>(value: T, ms: number): T {
-  const [settled, setSettled] = useState(value);
-  useEffect(() => {
-    const timer = setTimeout(() => setSettled(value), ms);
-    return () => clearTimeout(timer);
-  }, [value, ms]);
-  return settled;
-}
 
 /** Films: search as you type, filters, and a list that loads more on request. */
 export function FilmsPage() {
@@ -134,6 +126,7 @@ export function FilmsPage() {
                 {film.rating != null && ` · rated ${film.rating}`}
               </span>
             </a>
+            <FilmActions film={film} named />
           </li>
         ))}
       </ul>

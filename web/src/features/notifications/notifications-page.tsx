@@ -35,9 +35,22 @@ const TITLES: Record<string, string> = {
   'room.invited': 'Invited to watch together',
 };
 
+const text = (value: unknown) => (typeof value === 'string' ? value : undefined);
+
 function describe(n: AppNotification): string {
-  const film = typeof n.data.filmTitle === 'string' ? n.data.filmTitle : undefined;
-  return [TITLES[n.type] ?? n.type, film].filter(Boolean).join(': ');
+  const about = text(n.data.filmTitle) ?? text(n.data.displayName);
+  const by = text(n.data.hostName);
+  return [TITLES[n.type] ?? n.type, about].filter(Boolean).join(': ') + (by ? ` by ${by}` : '');
+}
+
+/** Where a notification leads, if anywhere. */
+function Action({ n }: { n: AppNotification }) {
+  if (typeof n.data.bookingId === 'string') return <a href="/bookings">See my bookings</a>;
+  if (n.type === 'room.invited' && typeof n.data.roomId === 'string') {
+    return <a href={`/rooms/${n.data.roomId}`}>Join the room</a>;
+  }
+  if (n.type === 'user.followed') return <a href="/friends">See my friends</a>;
+  return null;
 }
 
 /** The inbox, newest first; live ones join it as they arrive. Visiting marks all read. */
@@ -59,7 +72,7 @@ export function NotificationsPage() {
                 <li key={n.id} class="card" data-type={n.type}>
                   <strong>{describe(n)}</strong>
                   <span class="muted">{formatDateTime(n.createdAt)}</span>
-                  {typeof n.data.bookingId === 'string' && <a href="/bookings">See my bookings</a>}
+                  <Action n={n} />
                 </li>
               ))}
             </ul>
