@@ -131,10 +131,13 @@ export const FIGURES: readonly FigureSpec[] = [
     format: (m) =>
       `p95 ${ms(m.p95!)} / ${ms(m.crowdP95!)}${m.missing || m.crowdMissing ? `, ${int(m.missing! + m.crowdMissing!)} missing` : ''}`,
     pass: (m) => m.p95! < 100 && m.missing === 0 && m.crowdMissing === 0,
+  },
+  {
     figure: 'tracking',
     label: 'tracking ingest, 10,000 users, batches of 20',
     target: '≥ 20,000 events/s, p95 < 200 ms, 0 missing',
     aggregate: { eventsPerSec: 'median', p95: 'median', missing: 'max', errors: 'max' },
+    format: (m) =>
       `${int(m.eventsPerSec!)} events/s, p95 ${ms(m.p95!)}, ${int(m.missing!)} missing` +
       (m.errors ? `, ${int(m.errors)} errors` : ''),
     pass: (m) => m.eventsPerSec! >= 20_000 && m.p95! < 200 && m.missing === 0,
@@ -151,19 +154,25 @@ export const FIGURES: readonly FigureSpec[] = [
       catalogueP95: 'median',
       events: 'min',
     },
+    format: (m) =>
       `${int(m.events!)} events: film ${ms(m.filmP95!)} (all time ${ms(m.filmAllP95!)}), ` +
       `top ${ms(m.topP95!)}, filters ${ms(m.filtersP95!)}, catalogue ${ms(m.catalogueP95!)}`,
     pass: (m) =>
       Math.max(m.filmP95!, m.filmAllP95!, m.topP95!, m.filtersP95!, m.catalogueP95!) < 50,
+  },
+  {
     figure: 'baseline',
     label: 'row-lock baseline, same run (cowatch ÷ baseline)',
     target: 'holds ≥ 2×, search ≥ 1.5×',
+    aggregate: {
       holdsPerSec: 'median',
       holdsP99: 'median',
       holdsRatio: 'median',
       searchPerSec: 'median',
       searchP95: 'median',
       searchRatio: 'median',
+    },
+    format: (m) =>
       `holds ${int(m.holdsPerSec!)} /s p99 ${ms(m.holdsP99!)} (${ratio(m.holdsRatio!)}); ` +
       `search ${int(m.searchPerSec!)} req/s p95 ${ms(m.searchP95!)} (${ratio(m.searchRatio!)})`,
     pass: (m) => m.holdsRatio! >= 2 && m.searchRatio! >= 1.5,

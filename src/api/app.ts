@@ -145,10 +145,9 @@ export async function buildApp(
   };
   app.decorate('runtime', runtime);
   const tickets = new TicketCodes(ticketKeysFrom(config.TICKET_KEYS, jwtSecret));
-  const deps = { runtime, tokens, realtime, billing, tickets };
   const tracking = trackingGroupCommit(runtime, app.log, metrics.registry);
   app.decorate('tracking', tracking);
-  const deps = { runtime, tokens, notifier, billing, tickets, tracking };
+  const deps = { runtime, tokens, realtime, billing, tickets, tracking };
   // A projecting-only process (ROLE=project) answers health checks and metrics, nothing else.
   await app.register(config.ROLE === 'project' ? healthRoutes : apiRoutes, deps);
 

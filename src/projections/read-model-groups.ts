@@ -2,7 +2,6 @@ import { bookingsProjection } from './bookings-projection.js';
 import { placesProjection } from './places-projection.js';
 import type { Projection } from './projection.js';
 import { roomsProjection } from './read-models/rooms/rooms-projection.js';
-import { READ_MODEL_TABLES, READ_MODELS_PROJECTOR, readModelProjections } from './read-models.js';
 import { socialProjection } from './read-models/social/social-projection.js';
 import {
   FILM_COUNTERS,

@@ -49,12 +49,12 @@ export const READ_MODEL_TABLES = [
   'room_members',
   'room_invites',
   'room_messages',
-] as const;
   'follows',
   'follow_counts',
   'friends',
   'wishes',
   'likes',
+] as const;
 
 /**
  * Columns a projection keeps in a table that is no read model of its own: `films` is written by

@@ -2,9 +2,8 @@ import type { CheckoutDeps } from '../../projections/billing/simulated-checkout.
 import type { Runtime } from '../../runtime.js';
 import type { TicketCodes } from '../../tickets/ticket-codes.js';
 import type { TokenService } from '../auth/token-service.js';
-import type { Realtime } from '../realtime/realtime.js';
 import { mediaRoutes } from '../media/media-routes.js';
-import type { Notifier } from '../notifications/notifier.js';
+import type { Realtime } from '../realtime/realtime.js';
 import { roomRoutes } from '../rooms/room-routes.js';
 import { userRoutes } from '../social/user-routes.js';
 import { wishlistRoutes } from '../social/wishlist-routes.js';
