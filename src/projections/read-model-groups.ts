@@ -30,6 +30,7 @@ const TABLES_OF: Readonly<Record<string, readonly ReadModelTable[]>> = {
   bookings: ['bookings'],
   seat_claims: ['seat_claims'],
   social: ['follows', 'follow_counts', 'friends', 'wishes', 'likes'],
+  rooms: ['rooms', 'room_members', 'room_invites', 'room_messages'],
 };
 
 /**
@@ -65,10 +66,7 @@ const screeningsAndBookings: ReadModelGroup = {
 const social: ReadModelGroup = { projections: [socialProjection], tables: TABLES_OF.social ?? [] };
 
 // Rooms, their members, invitations and chat: one projection writes the four tables.
-const rooms: ReadModelGroup = {
-  projections: [roomsProjection],
-  tables: ['rooms', 'room_members', 'room_invites', 'room_messages'],
-};
+const rooms: ReadModelGroup = { projections: [roomsProjection], tables: TABLES_OF.rooms ?? [] };
 
 const groups: ReadonlyMap<string, ReadModelGroup> = new Map([
   [READ_MODELS_PROJECTOR, ALL_READ_MODELS],

@@ -123,7 +123,7 @@ describe.each(backends)('social read models replayed on $name', (backend) => {
     const replayed = await env.cli(['replay']);
     expect(replayed.code).toBe(0);
     expect(replayed.out).toMatch(
-      /swapped in places, screenings, bookings, seat_claims, follows, follow_counts, friends, wishes, likes at/,
+      /swapped in places, screenings, bookings, seat_claims, rooms, room_members, room_invites, room_messages, follows, follow_counts, friends, wishes, likes at/,
     );
     expect(await withRuntime(env, ({ db }) => socialRows(db))).toEqual(before);
   });

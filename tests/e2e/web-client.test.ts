@@ -56,7 +56,7 @@ describe('the web client at /', () => {
       '/health/nothing',
       '/metrics/x',
       '/docs/nothing-here',
-      '/media/x/720p',
+      '/media/nothing',
       '/assets/missing-0000.js',
       '/somewhere-else',
     ]) {

@@ -9,11 +9,7 @@ const redisUrl = process.env.REDIS_URL;
 const PER_NODE = 5;
 const CONTROLS_PER_NODE = 10;
 
-// TODO(rooms): runs once the room sockets use the shared realtime bus (src/api/realtime, branch bus);
-// until then each node's room bus is in-process and this test would fail.
-const sharedBus = false;
-
-describe.skipIf(!databaseUrl || !redisUrl || !sharedBus)(
+describe.skipIf(!databaseUrl || !redisUrl)(
   'a room across two API nodes sharing Redis (needs DATABASE_URL and REDIS_URL)',
   () => {
     let a: TestApp;

@@ -13,7 +13,6 @@ import { setPosition } from '../plugins/consistency.js';
 import { newResourceId } from '../resource-id.js';
 import type { RouteDeps } from '../routes/index.js';
 import type { TypedApp } from '../routes/typed-app.js';
-import { LocalRoomBus } from './live/local-room-bus.js';
 import { RoomLive } from './live/room-live.js';
 import { accessRoom } from './room-access.js';
 import {
@@ -40,9 +39,9 @@ const tags = ['rooms'];
 const security = [{ bearer: [] }];
 
 /** The REST side of watch-together rooms; the room socket is in room-socket-routes. */
-export async function roomRoutes(app: TypedApp, { runtime }: RouteDeps) {
+export async function roomRoutes(app: TypedApp, { runtime, realtime }: RouteDeps) {
   const { db, commands, config } = runtime;
-  const live = new RoomLive(runtime, new LocalRoomBus(), app.log, {
+  const live = new RoomLive(runtime, realtime.bus, app.log, {
     silentMs: config.ROOM_SILENT_MS,
     bufferWaitMs: config.ROOM_BUFFER_WAIT_MS,
     firstLoadWaitMs: config.ROOM_FIRST_LOAD_WAIT_MS,

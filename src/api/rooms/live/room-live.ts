@@ -4,6 +4,7 @@ import type { WebSocket } from 'ws';
 import { setRoomMembership } from '../../../commands/room-commands.js';
 import type { RoomEvent } from '../../../domain/room/index.js';
 import type { Runtime } from '../../../runtime.js';
+import type { RealtimeBus } from '../../realtime/realtime-bus.js';
 import type { PresenceLookup } from '../room-views.js';
 import { LiveRoom } from './live-room.js';
 import { parseRoomBusMessage, type RoomBusMessage, roomTopic } from './room-bus-messages.js';
@@ -11,16 +12,8 @@ import { RoomConnection } from './room-connection.js';
 import { roomClientMessage } from './room-live-messages.js';
 import { presenceView, type WaitBudget } from './room-presence.js';
 
-/** The part of the realtime bus rooms use (see src/api/realtime). */
-export interface RoomBus {
-  publish(topic: string, message: unknown): void | Promise<void>;
-  subscribe(
-    topic: string,
-    listener: (message: unknown) => void,
-    onSubscribed?: () => void,
-  ): () => void;
-  onGap(listener: () => void): () => void;
-}
+/** The part of the realtime bus rooms use: the API's bus, shared by every node through Redis. */
+export type RoomBus = Pick<RealtimeBus, 'publish' | 'subscribe' | 'onGap'>;
 
 /** Timeouts of room sockets (configurable so tests can shrink them). */
 export interface RoomLiveOptions extends WaitBudget {
