@@ -194,6 +194,8 @@ describe('room socket', () => {
     expect(Date.now() - silentAt).toBeLessThan(1500);
     control(a, 'play');
     expect(((await a.next('playback')).playback as WirePlayback).status).toBe('playing');
+    // Paused, it never reads the server's close: a polite close would wait out ws's 30 s timeout.
+    dead.ws.terminate();
   });
 
   it('relays chat with the media position, limits its rate, and keeps controls working when the chat store fails', async () => {
