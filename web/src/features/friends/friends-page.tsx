@@ -6,7 +6,7 @@ import { useAsync } from '../../ui/use-async';
 import { useDebounced } from '../../ui/use-debounced';
 import { OpenRooms } from '../rooms/open-rooms';
 import { WatchTogether } from '../rooms/watch-together';
-import { following } from '../social/my-lists';
+import { followsSettled } from '../social/my-lists';
 import { PersonRow } from './person-row';
 
 const TYPING_PAUSE_MS = 250;
@@ -58,7 +58,7 @@ function FindPeople() {
 function Matches() {
   const [matches] = useAsync(
     (signal) => api<Page<Match>>('/api/me/matches?limit=50', { signal }),
-    [following.value],
+    [followsSettled.value],
   );
   return (
     <section aria-labelledby="matches">
@@ -90,7 +90,7 @@ function Matches() {
 function FollowList({ list, title, empty }: { list: string; title: string; empty: string }) {
   const [people] = useAsync(
     (signal) => api<Page<Follow>>(`/api/me/${list}?limit=100`, { signal }),
-    [following.value],
+    [followsSettled.value],
   );
   return (
     <section aria-labelledby={`list-${list}`} data-testid={`list-${list}`}>

@@ -15,6 +15,12 @@ export const wanted = signal<ReadonlySet<string>>(new Set());
 export const liked = signal<ReadonlySet<string>>(new Set());
 /** User ids the user follows. */
 export const following = signal<ReadonlySet<string>>(new Set());
+/**
+ * Bumped once the server has taken a follow or unfollow: lists read from the server reload on
+ * it, not on {@link following} (set before the server answers), so their read carries the
+ * write's position and shows it.
+ */
+export const followsSettled = signal(0);
 
 const MAX_PAGES = 10;
 
@@ -81,6 +87,7 @@ export function setListed(list: FilmList, filmId: string, on: boolean): Promise<
 }
 
 /** Follows or unfollows a user. */
-export function setFollowing(userId: string, on: boolean): Promise<void> {
-  return setMembership(following, userId, on, `/api/users/${userId}/follow`);
+export async function setFollowing(userId: string, on: boolean): Promise<void> {
+  await setMembership(following, userId, on, `/api/users/${userId}/follow`);
+  followsSettled.value++;
 }
