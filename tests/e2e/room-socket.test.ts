@@ -32,6 +32,24 @@ afterAll(async () => {
   await t?.close();
 });
 
+/**
+ * `member` (on socket `theirs`) reports ready, then buffering, each seen by `watcher`: waiting
+ * for "ready" first keeps the "not ready" every member has before their first status from being
+ * taken for the buffering one (the play would then find everyone ready).
+ */
+async function readyThenBuffering(watcher: RoomSocket, theirs: RoomSocket, member: TestUser) {
+  const seen = (ready: boolean) =>
+    watcher.next('members', 5000, (m) =>
+      (m.members as { userId: string; ready: boolean; online: boolean }[]).some(
+        (x) => x.userId === member.id && x.online && x.ready === ready,
+      ),
+    );
+  theirs.send({ type: 'status', state: 'ready', position: 0 });
+  await seen(true);
+  theirs.send({ type: 'status', state: 'buffering', position: 0 });
+  await seen(false);
+}
+
 async function openRoom(invite: TestUser[] = [ann, bob], locked = false): Promise<string> {
   const response = await t.app.inject({
     method: 'POST',
@@ -139,13 +157,7 @@ describe('room socket', () => {
     const roomId = await openRoom();
     const a = await connect(roomId, host);
     const b = await connect(roomId, ann);
-    b.send({ type: 'status', state: 'ready', position: 0 });
-    b.send({ type: 'status', state: 'buffering', position: 0 });
-    await a.next('members', 5000, (m) =>
-      (m.members as { userId: string; ready: boolean; online: boolean }[]).some(
-        (x) => x.userId === ann.id && x.online && !x.ready,
-      ),
-    );
+    await readyThenBuffering(a, b, ann);
     control(a, 'play');
     expect(((await a.next('playback')).playback as WirePlayback).status).toBe('waiting');
     b.send({ type: 'status', state: 'ready', position: 0 });
@@ -157,13 +169,7 @@ describe('room socket', () => {
     const roomId = await openRoom();
     const a = await connect(roomId, host);
     const b = await connect(roomId, ann);
-    b.send({ type: 'status', state: 'ready', position: 0 });
-    b.send({ type: 'status', state: 'buffering', position: 0 });
-    await a.next('members', 5000, (m) =>
-      (m.members as { userId: string; ready: boolean; online: boolean }[]).some(
-        (x) => x.userId === ann.id && x.online && !x.ready,
-      ),
-    );
+    await readyThenBuffering(a, b, ann);
     const started = Date.now();
     control(a, 'play');
     expect(((await a.next('playback')).playback as WirePlayback).status).toBe('waiting');
