@@ -49,7 +49,6 @@ const ALLOWED: readonly string[] = [
   'projections/reactors/billing-reactor.ts -> runtime.ts',
   'projections/reactors/hold-expiry.ts -> runtime.ts',
   // Landed with rooms and tracking beside the check; same fix as the reactors above.
-  'projections/reactors/room-closer.ts -> api/background-services.ts',
   'projections/reactors/room-closer.ts -> runtime.ts',
   'projections/tracking/tracking-maintenance.ts -> runtime.ts',
 ];

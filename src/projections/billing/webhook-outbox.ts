@@ -1,7 +1,6 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { FastifyBaseLogger } from 'fastify';
 import Stripe from 'stripe';
-import type { BackgroundService } from '../background-service.js';
+import { PollingService } from '../background-service.js';
 import type { Db, Tx } from '../db/database.js';
 import { SIMULATED_WEBHOOK_PATH, type WebhookDelivery } from './webhook-delivery.js';
 
@@ -109,22 +108,18 @@ export async function deliverWebhook(
  * claimed with a lease, so nodes share the work; a delivery twice is harmless (webhooks are
  * processed once per event id).
  */
-export class WebhookOutboxDeliverer implements BackgroundService {
-  readonly #deps: OutboxDeps & { readonly log: FastifyBaseLogger; readonly pollMs: number };
-  readonly #stopping = new AbortController();
-  #loop: Promise<void> | undefined;
+export class WebhookOutboxDeliverer extends PollingService {
+  readonly #deps: OutboxDeps & { readonly log: FastifyBaseLogger };
 
   constructor(deps: OutboxDeps & { readonly log: FastifyBaseLogger; readonly pollMs?: number }) {
-    this.#deps = { ...deps, pollMs: deps.pollMs ?? 1_000 };
-  }
-
-  async start(): Promise<void> {
-    this.#loop ??= this.#run(this.#stopping.signal);
-  }
-
-  async stop(): Promise<void> {
-    this.#stopping.abort();
-    await this.#loop;
+    // A full pass may leave more due rows: drain goes on without pausing.
+    super({
+      pollMs: deps.pollMs ?? 1_000,
+      log: deps.log,
+      what: 'webhook outbox pass',
+      drain: true,
+    });
+    this.#deps = deps;
   }
 
   /** Delivers what is due now; resolves how many were acknowledged. */
@@ -170,18 +165,5 @@ export class WebhookOutboxDeliverer implements BackgroundService {
       )
       .returningAll()
       .execute();
-  }
-
-  async #run(signal: AbortSignal): Promise<void> {
-    while (!signal.aborted) {
-      try {
-        while ((await this.tick()) > 0 && !signal.aborted) {
-          // A full pass may leave more due rows: go on without pausing.
-        }
-      } catch (error) {
-        this.#deps.log.error({ err: error }, 'webhook outbox pass failed; retrying');
-      }
-      await sleep(this.#deps.pollMs, undefined, { signal }).catch(() => undefined);
-    }
   }
 }

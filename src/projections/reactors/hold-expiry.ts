@@ -1,4 +1,3 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { FastifyBaseLogger } from 'fastify';
 import { sql } from 'kysely';
 import { expireBooking } from '../../commands/booking-commands.js';
@@ -6,7 +5,7 @@ import type { CommandContext } from '../../commands/command-context.js';
 import { DomainError } from '../../domain/errors.js';
 import type { Runtime } from '../../runtime.js';
 import { withProjectorLock } from '../advisory-lock.js';
-import type { BackgroundService } from '../background-service.js';
+import { PollingService } from '../background-service.js';
 import type { Db } from '../db/database.js';
 
 /** Names the advisory lock that keeps one active scheduler per database. */
@@ -34,23 +33,13 @@ interface DueHold {
  * restart catches up on everything overdue; ExpireBooking carries a command id derived from the
  * booking, so a second node or a re-run appends nothing new.
  */
-export class HoldExpiryScheduler implements BackgroundService {
+export class HoldExpiryScheduler extends PollingService {
   readonly #options: HoldExpiryOptions;
-  readonly #stopping = new AbortController();
-  #loop: Promise<void> | undefined;
 
   constructor(options: HoldExpiryOptions) {
+    // Stopping ends the tick in progress at its next page.
+    super({ pollMs: options.pollMs, log: options.log, what: 'hold expiry' });
     this.#options = options;
-  }
-
-  async start(): Promise<void> {
-    this.#loop ??= this.#run(this.#stopping.signal);
-  }
-
-  /** Stops after the tick in progress (which ends at the next page). */
-  async stop(): Promise<void> {
-    this.#stopping.abort();
-    await this.#loop;
   }
 
   /**
@@ -67,18 +56,6 @@ export class HoldExpiryScheduler implements BackgroundService {
     return expired;
   }
 
-  async #run(signal: AbortSignal): Promise<void> {
-    const { pollMs, log } = this.#options;
-    while (!signal.aborted) {
-      try {
-        await this.tick();
-      } catch (error) {
-        log.error({ err: error }, 'hold expiry failed; retrying on the next tick');
-      }
-      await sleep(pollMs, undefined, { signal }).catch(() => undefined);
-    }
-  }
-
   async #expireDue(): Promise<number> {
     const { db, commands, pageSize = 200 } = this.#options;
     // One cut-off for the whole tick: paging ends even while new holds fall due.
@@ -90,7 +67,7 @@ export class HoldExpiryScheduler implements BackgroundService {
       const outcomes = await Promise.all(due.map((hold) => this.#expire(hold)));
       expired += outcomes.filter(Boolean).length;
       after = due.length === pageSize ? due.at(-1) : undefined;
-    } while (after && !this.#stopping.signal.aborted);
+    } while (after && !this.stopping.aborted);
     return expired;
   }
 

@@ -1,12 +1,11 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { FastifyBaseLogger } from 'fastify';
 import { sql } from 'kysely';
-import type { BackgroundService } from '../../api/background-services.js';
 import type { CommandContext } from '../../commands/command-context.js';
 import { closeRoom } from '../../commands/room-commands.js';
 import type { CloseReason, RoomEvent } from '../../domain/room/index.js';
 import type { Runtime } from '../../runtime.js';
 import { withProjectorLock } from '../advisory-lock.js';
+import { PollingService } from '../background-service.js';
 import type { Db } from '../db/database.js';
 
 /** Names the advisory lock that keeps one active room closer per database. */
@@ -31,22 +30,12 @@ const PAGE = 200;
  * restart picks up every room that fell due meanwhile; the decider checks the timeline again,
  * so a room whose read model lags is closed only once it has really ended.
  */
-export class RoomCloser implements BackgroundService {
+export class RoomCloser extends PollingService {
   readonly #options: RoomCloserOptions;
-  readonly #stopping = new AbortController();
-  #loop: Promise<void> | undefined;
 
   constructor(options: RoomCloserOptions) {
+    super({ pollMs: options.pollMs, log: options.log, what: 'room closer' });
     this.#options = options;
-  }
-
-  async start(): Promise<void> {
-    this.#loop ??= this.#run(this.#stopping.signal);
-  }
-
-  async stop(): Promise<void> {
-    this.#stopping.abort();
-    await this.#loop;
   }
 
   /** Closes every due room now; resolves how many this call closed. */
@@ -56,17 +45,6 @@ export class RoomCloser implements BackgroundService {
       closed = await this.#closeDue();
     });
     return closed;
-  }
-
-  async #run(signal: AbortSignal): Promise<void> {
-    while (!signal.aborted) {
-      try {
-        await this.tick();
-      } catch (error) {
-        this.#options.log.error({ err: error }, 'room closer failed; retrying on the next tick');
-      }
-      await sleep(this.#options.pollMs, undefined, { signal }).catch(() => undefined);
-    }
   }
 
   async #closeDue(): Promise<number> {
