@@ -3,8 +3,8 @@ import { mailServices } from '../mail/mail-services.js';
 import type { BackgroundService } from '../projections/background-service.js';
 import { Projector } from '../projections/projector.js';
 import { billingReactor } from '../projections/reactors/billing-reactor.js';
-import { holdExpiryScheduler } from '../projections/reactors/hold-expiry.js';
-import { roomCloser } from '../projections/reactors/room-closer.js';
+import { HoldExpiryScheduler } from '../projections/reactors/hold-expiry.js';
+import { RoomCloser } from '../projections/reactors/room-closer.js';
 import { READ_MODELS_PROJECTOR, readModelProjectionsFor } from '../projections/read-models.js';
 import { TrackingMaintenance } from '../projections/tracking/tracking-maintenance.js';
 import type { Runtime } from '../runtime.js';
@@ -28,7 +28,7 @@ export function backgroundServices(
     readonly tickets?: TicketCodes;
   } = {},
 ): BackgroundService[] {
-  const { store, db } = runtime;
+  const { store, db, commands, billing, config } = runtime;
   return [
     new Projector({
       name: READ_MODELS_PROJECTOR,
@@ -41,9 +41,15 @@ export function backgroundServices(
       onAdvance: (_position, applied) =>
         deps.metrics?.observeProjected(READ_MODELS_PROJECTOR, applied),
     }),
-    holdExpiryScheduler(runtime, log),
-    roomCloser(runtime, log),
-    billingReactor(runtime, log),
+    new HoldExpiryScheduler({ db, commands, pollMs: config.EXPIRY_POLL_MS, log }),
+    new RoomCloser({
+      db,
+      commands,
+      log,
+      pollMs: config.ROOM_CLOSE_POLL_MS,
+      emptyMs: config.ROOM_EMPTY_CLOSE_MS,
+    }),
+    billingReactor({ store, db, commands, billing, logger: log }),
     new TrackingMaintenance(runtime, log),
     ...(deps.tickets ? mailServices(runtime, deps.tickets, log) : []),
   ];

@@ -3,9 +3,9 @@ import { recordRefund, requestPayment } from '../../commands/billing-commands.js
 import type { CommandContext } from '../../commands/command-context.js';
 import type { HandleOptions } from '../../commands/decider-handler.js';
 import { type BookingState, screeningDecider } from '../../domain/screening/index.js';
-import type { RecordedEvent } from '../../eventstore/event-store.js';
-import type { Runtime } from '../../runtime.js';
+import type { EventStore, RecordedEvent } from '../../eventstore/event-store.js';
 import type { BillingProvider } from '../billing/billing-provider.js';
+import type { Db } from '../db/database.js';
 import { type ReactorLogger, ReactorRunner } from './reactor-runner.js';
 
 /** How long a fresh hold is left to its own request to open the payment. */
@@ -21,14 +21,15 @@ export interface BillingReactionDeps {
   readonly logger: ReactorLogger;
 }
 
-/** The billing reactor of this process: opens payments for holds and refunds what must go back. */
-export function billingReactor(runtime: Runtime, logger: ReactorLogger): ReactorRunner {
-  const deps = { commands: runtime.commands, billing: runtime.billing, logger };
+/** The billing reactor: opens payments for holds and refunds what must go back. */
+export function billingReactor(
+  deps: BillingReactionDeps & { readonly store: EventStore; readonly db: Db },
+): ReactorRunner {
   return new ReactorRunner({
     name: BILLING_REACTOR,
-    store: runtime.store,
-    db: runtime.db,
-    logger,
+    store: deps.store,
+    db: deps.db,
+    logger: deps.logger,
     react: (event) => reactToBilling(deps, event),
   });
 }

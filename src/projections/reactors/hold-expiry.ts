@@ -3,7 +3,6 @@ import { sql } from 'kysely';
 import { expireBooking } from '../../commands/booking-commands.js';
 import type { CommandContext } from '../../commands/command-context.js';
 import { DomainError } from '../../domain/errors.js';
-import type { Runtime } from '../../runtime.js';
 import { withProjectorLock } from '../advisory-lock.js';
 import { PollingService } from '../background-service.js';
 import type { Db } from '../db/database.js';
@@ -89,12 +88,6 @@ export class HoldExpiryScheduler extends PollingService {
       return false;
     }
   }
-}
-
-/** The scheduler of a process: the runtime's clock, commands and read models. */
-export function holdExpiryScheduler(runtime: Runtime, log: FastifyBaseLogger): HoldExpiryScheduler {
-  const { db, commands, config } = runtime;
-  return new HoldExpiryScheduler({ db, commands, pollMs: config.EXPIRY_POLL_MS, log });
 }
 
 /** Pending holds whose time is up, oldest first, after `after` in (expires_at, id) order. */

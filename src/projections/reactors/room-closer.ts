@@ -3,7 +3,6 @@ import { sql } from 'kysely';
 import type { CommandContext } from '../../commands/command-context.js';
 import { closeRoom } from '../../commands/room-commands.js';
 import type { CloseReason, RoomEvent } from '../../domain/room/index.js';
-import type { Runtime } from '../../runtime.js';
 import { withProjectorLock } from '../advisory-lock.js';
 import { PollingService } from '../background-service.js';
 import type { Db } from '../db/database.js';
@@ -87,21 +86,4 @@ export class RoomCloser extends PollingService {
       return false;
     }
   }
-}
-
-/** The room closer of a process. */
-export function roomCloser(
-  runtime: Runtime,
-  log: FastifyBaseLogger,
-  publish?: RoomCloserOptions['publish'],
-): RoomCloser {
-  const { db, commands, config } = runtime;
-  return new RoomCloser({
-    db,
-    commands,
-    log,
-    pollMs: config.ROOM_CLOSE_POLL_MS,
-    emptyMs: config.ROOM_EMPTY_CLOSE_MS,
-    ...(publish ? { publish } : {}),
-  });
 }
