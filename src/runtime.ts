@@ -1,14 +1,14 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import pg from 'pg';
+import { createBillingProvider } from './billing/billing-factory.js';
+import type { BillingProvider } from './commands/billing-provider.js';
 import { type CommandContext, createCommandContext } from './commands/command-context.js';
 import type { CommandObserver } from './commands/decider-handler.js';
 import type { Config } from './config.js';
 import type { EventStore } from './eventstore/event-store.js';
 import { EventStoreDbEventStore } from './eventstore/eventstoredb-event-store.js';
 import { PostgresEventStore } from './eventstore/postgres-event-store.js';
-import { createBillingProvider } from './projections/billing/billing-factory.js';
-import type { BillingProvider } from './projections/billing/billing-provider.js';
 import { readModelsOnPglite, readModelsOnPool } from './projections/db/connect.js';
 import { DataDirError, lockDataDir } from './projections/db/data-dir-lock.js';
 import type { Db } from './projections/db/database.js';

@@ -8,10 +8,10 @@ import {
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
 import type { DestinationStream } from 'pino';
+import { billingWebhookSecret } from '../billing/simulated-billing.js';
+import type { WebhookDelivery } from '../billing/webhook-delivery.js';
+import { WebhookOutboxDeliverer } from '../billing/webhook-outbox.js';
 import type { Config } from '../config.js';
-import { billingWebhookSecret } from '../projections/billing/simulated-billing.js';
-import type { WebhookDelivery } from '../projections/billing/webhook-delivery.js';
-import { WebhookOutboxDeliverer } from '../projections/billing/webhook-outbox.js';
 import { readProjectionFailures } from '../projections/projection-failures.js';
 import { HoldExpiryScheduler } from '../projections/reactors/hold-expiry.js';
 import { openRuntime, type Runtime, type RuntimeOptions } from '../runtime.js';

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import type { WebhookDelivery } from '../projections/billing/webhook-delivery.js';
+import type { WebhookDelivery } from '../billing/webhook-delivery.js';
 
 /**
  * Delivers the simulated billing service's webhooks as HTTP requests through the app's own

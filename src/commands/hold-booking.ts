@@ -1,6 +1,6 @@
 import type { BookingState, ScreeningState } from '../domain/screening/index.js';
-import type { BillingProvider } from '../projections/billing/billing-provider.js';
 import { requestPayment } from './billing-commands.js';
+import type { BillingProvider } from './billing-provider.js';
 import { type HoldSeatsInput, holdSeats } from './booking-commands.js';
 import type { CommandContext } from './command-context.js';
 import type { HandleOptions } from './decider-handler.js';

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveJwtSecret } from '../../src/api/auth/jwt-secret.js';
 import { encodeCursor } from '../../src/api/pagination.js';
 import type { RouteEntry } from '../../src/api/plugins/route-table.js';
-import { billingWebhookSecret } from '../../src/projections/billing/simulated-billing.js';
+import { billingWebhookSecret } from '../../src/billing/simulated-billing.js';
 import { registerUser, startTestApp, type TestApp, type TestUser } from '../support/app.js';
 
 // The mutation fuzzer: every API route starts from a request that works (a real user's token,

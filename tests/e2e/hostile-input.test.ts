@@ -141,9 +141,7 @@ describe('one text rule: no NUL, no lone surrogate, in every text field', () => 
 
 /** Posts a webhook signed with the simulated service's secret (as it delivers them). */
 async function signedWebhook(payload: string) {
-  const { billingWebhookSecret } = await import(
-    '../../src/projections/billing/simulated-billing.js'
-  );
+  const { billingWebhookSecret } = await import('../../src/billing/simulated-billing.js');
   const { resolveJwtSecret } = await import('../../src/api/auth/jwt-secret.js');
   const secret = billingWebhookSecret(t.config, await resolveJwtSecret(t.config));
   const timestamp = Math.floor(Date.now() / 1000);

@@ -2,8 +2,8 @@ import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import Stripe from 'stripe';
 import { v7 } from 'uuid';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { billingWebhookSecret } from '../../src/billing/simulated-billing.js';
 import { expireBooking } from '../../src/commands/booking-commands.js';
-import { billingWebhookSecret } from '../../src/projections/billing/simulated-billing.js';
 import { waitForPosition } from '../../src/projections/checkpoints.js';
 import { BILLING_REACTOR } from '../../src/projections/reactors/billing-reactor.js';
 import {

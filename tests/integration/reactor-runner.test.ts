@@ -1,10 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { EventStore, RecordedEvent } from '../../src/eventstore/event-store.js';
-import { PostgresEventStore } from '../../src/eventstore/postgres-event-store.js';
 import {
   SimulatedBilling,
   SimulatedBillingUnavailable,
-} from '../../src/projections/billing/simulated-billing.js';
+} from '../../src/billing/simulated-billing.js';
+import type { EventStore, RecordedEvent } from '../../src/eventstore/event-store.js';
+import { PostgresEventStore } from '../../src/eventstore/postgres-event-store.js';
 import { readCheckpoint, waitForPosition } from '../../src/projections/checkpoints.js';
 import { readModelsOnPglite, readModelsOnPool } from '../../src/projections/db/connect.js';
 import type { Db } from '../../src/projections/db/database.js';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { simulatedCheckoutUrl } from '../../projections/billing/simulated-billing.js';
+import { simulatedCheckoutUrl } from '../../billing/simulated-billing.js';
 import type { BookingRow, Db } from '../../projections/db/database.js';
 import { cursorId, cursorTime, decodeCursor, toPage } from '../pagination.js';
 

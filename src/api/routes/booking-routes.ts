@@ -1,8 +1,8 @@
 import type { FastifyBaseLogger, FastifyRequest } from 'fastify';
+import type { BillingProvider } from '../../commands/billing-provider.js';
 import { cancelBooking } from '../../commands/booking-commands.js';
 import { type HeldBooking, holdBooking } from '../../commands/hold-booking.js';
 import { DomainError } from '../../domain/errors.js';
-import type { BillingProvider } from '../../projections/billing/billing-provider.js';
 import { expectedVersion } from '../if-match.js';
 import { pageSchema } from '../pagination.js';
 import { requireUser } from '../plugins/authentication.js';

@@ -1,7 +1,9 @@
-import type { CheckoutDeps } from '../../projections/billing/simulated-checkout.js';
 import type { Runtime } from '../../runtime.js';
 import type { TicketCodes } from '../../tickets/ticket-codes.js';
 import type { TokenService } from '../auth/token-service.js';
+import { billingRoutes } from '../billing/billing-routes.js';
+import type { CheckoutDeps } from '../billing/simulated-checkout.js';
+import { webhookRoutes } from '../billing/webhook-routes.js';
 import { mediaRoutes } from '../media/media-routes.js';
 import type { Realtime } from '../realtime/realtime.js';
 import { roomRoutes } from '../rooms/room-routes.js';
@@ -14,7 +16,6 @@ import type { GroupCommit } from '../tracking/group-commit.js';
 import { trackingRoutes } from '../tracking/tracking-routes.js';
 import { webRoutes } from '../web/web-routes.js';
 import { authRoutes } from './auth-routes.js';
-import { billingRoutes } from './billing-routes.js';
 import { bookingRoutes } from './booking-routes.js';
 import { filmRoutes } from './film-routes.js';
 import { healthRoutes } from './health-routes.js';
@@ -22,7 +23,6 @@ import { notificationRoutes } from './notification-routes.js';
 import { placeRoutes } from './place-routes.js';
 import { screeningRoutes } from './screening-routes.js';
 import type { TypedApp } from './typed-app.js';
-import { webhookRoutes } from './webhook-routes.js';
 
 /** What every route plugin receives. */
 export interface RouteDeps {

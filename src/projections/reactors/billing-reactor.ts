@@ -1,10 +1,10 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { recordRefund, requestPayment } from '../../commands/billing-commands.js';
+import type { BillingProvider } from '../../commands/billing-provider.js';
 import type { CommandContext } from '../../commands/command-context.js';
 import type { HandleOptions } from '../../commands/decider-handler.js';
 import { type BookingState, screeningDecider } from '../../domain/screening/index.js';
 import type { EventStore, RecordedEvent } from '../../eventstore/event-store.js';
-import type { BillingProvider } from '../billing/billing-provider.js';
 import type { Db } from '../db/database.js';
 import { type ReactorLogger, ReactorRunner } from './reactor-runner.js';
 

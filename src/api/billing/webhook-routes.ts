@@ -1,16 +1,16 @@
 import Stripe from 'stripe';
 import { z } from 'zod';
+import { ApiError } from '../api-error.js';
+import { setPosition } from '../plugins/consistency.js';
+import type { RouteDeps } from '../routes/index.js';
+import type { TypedApp } from '../routes/typed-app.js';
 import {
   processPaymentWebhook,
   type WebhookEvent,
   WebhookInProgress,
   type WebhookProvider,
   webhookEventSchema,
-} from '../../projections/billing/payment-webhooks.js';
-import { ApiError } from '../api-error.js';
-import { setPosition } from '../plugins/consistency.js';
-import type { RouteDeps } from './index.js';
-import type { TypedApp } from './typed-app.js';
+} from './payment-webhooks.js';
 
 const tags = ['payments'];
 const ack = z.object({

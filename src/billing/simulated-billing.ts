@@ -1,16 +1,16 @@
 import { createHmac } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { v5 as uuidv5 } from 'uuid';
-import type { Config } from '../../config.js';
-import type { Payment } from '../../domain/screening/screening-events.js';
-import type { Db } from '../db/database.js';
 import type {
   BillingProvider,
   CreatePaymentInput,
   OpenedPayment,
   PaymentTarget,
   RefundInput,
-} from './billing-provider.js';
+} from '../commands/billing-provider.js';
+import type { Config } from '../config.js';
+import type { Payment } from '../domain/screening/screening-events.js';
+import type { Db } from '../projections/db/database.js';
 
 // Refund ids are derived from the idempotency key: the same key, the same id.
 const ID_NAMESPACE = '0d7f3c52-6a1b-4f0e-9c8d-2b5a4e1f7c3a';

@@ -1,10 +1,10 @@
 import { z } from 'zod';
-import { completeSimulatedCheckout } from '../../projections/billing/simulated-checkout.js';
 import { requireUser } from '../plugins/authentication.js';
 import { setPosition } from '../plugins/consistency.js';
+import type { RouteDeps } from '../routes/index.js';
+import type { TypedApp } from '../routes/typed-app.js';
 import { plainString } from '../schemas/text.js';
-import type { RouteDeps } from './index.js';
-import type { TypedApp } from './typed-app.js';
+import { completeSimulatedCheckout } from './simulated-checkout.js';
 
 const checkoutParams = z.object({ paymentId: plainString().min(1).max(100) });
 const checkoutBody = z.object({ outcome: z.enum(['succeeded', 'failed']) });

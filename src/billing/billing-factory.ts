@@ -1,6 +1,6 @@
-import type { Config } from '../../config.js';
-import type { Db } from '../db/database.js';
-import type { BillingProvider } from './billing-provider.js';
+import type { BillingProvider } from '../commands/billing-provider.js';
+import type { Config } from '../config.js';
+import type { Db } from '../projections/db/database.js';
 import { SimulatedBilling } from './simulated-billing.js';
 import { StripeBilling, stripeClient } from './stripe-billing.js';
 

@@ -1,16 +1,16 @@
 import { v7 } from 'uuid';
-import { ApiError } from '../../api/api-error.js';
-import type { CommandContext } from '../../commands/command-context.js';
-import type { Db } from '../db/database.js';
-import { simulatedPaymentTarget } from './simulated-billing.js';
-import type { WebhookDelivery } from './webhook-delivery.js';
+import { simulatedPaymentTarget } from '../../billing/simulated-billing.js';
+import type { WebhookDelivery } from '../../billing/webhook-delivery.js';
 import {
   type DeliveryOutcome,
   deliverWebhook,
   enqueueWebhook,
   type OutboxWebhook,
   webhookOfPayment,
-} from './webhook-outbox.js';
+} from '../../billing/webhook-outbox.js';
+import type { CommandContext } from '../../commands/command-context.js';
+import type { Db } from '../../projections/db/database.js';
+import { ApiError } from '../api-error.js';
 
 /** What the checkout needs: the payments table, the signing secret and a way to deliver. */
 export interface CheckoutDeps {

@@ -5,7 +5,7 @@ import {
   type OpenedPayment,
   paymentIdempotencyKey,
   type RefundInput,
-} from './billing-provider.js';
+} from '../commands/billing-provider.js';
 
 /** A Stripe client for the secret key; `apiBase` points it elsewhere (a local fake in tests). */
 export function stripeClient(secretKey: string, apiBase?: string): Stripe {

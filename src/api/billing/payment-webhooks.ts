@@ -1,11 +1,11 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { FastifyBaseLogger } from 'fastify';
 import { z } from 'zod';
-import { plainString } from '../../api/schemas/text.js';
 import { confirmBooking, failBookingPayment } from '../../commands/booking-commands.js';
 import type { CommandContext } from '../../commands/command-context.js';
 import { DomainError } from '../../domain/errors.js';
-import type { Db } from '../db/database.js';
+import type { Db } from '../../projections/db/database.js';
+import { plainString } from '../schemas/text.js';
 
 /** Which endpoint (and secret) a webhook came through; event ids are unique per provider. */
 export type WebhookProvider = 'simulated' | 'stripe';

@@ -1,5 +1,5 @@
-import type { Money } from '../../domain/money.js';
-import type { Payment } from '../../domain/screening/screening-events.js';
+import type { Money } from '../domain/money.js';
+import type { Payment } from '../domain/screening/screening-events.js';
 
 /** The booking a payment is for. */
 export interface PaymentTarget {
