@@ -14,7 +14,7 @@ import { DataDirError, lockDataDir } from './projections/db/data-dir-lock.js';
 import type { Db } from './projections/db/database.js';
 import { migrateReadModels } from './projections/db/migrate.js';
 import { openPglite } from './projections/db/open-pglite.js';
-import { loadFilmCatalogue } from './projections/films-catalogue.js';
+import { loadFilmCatalogue } from './projections/read-models/films/films-catalogue.js';
 import { ensurePartitions } from './projections/tracking/tracking-partitions.js';
 
 /** The stores and handlers one process works with. */

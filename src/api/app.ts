@@ -12,7 +12,7 @@ import { billingWebhookSecret } from '../billing/simulated-billing.js';
 import type { WebhookDelivery } from '../billing/webhook-delivery.js';
 import { WebhookOutboxDeliverer } from '../billing/webhook-outbox.js';
 import type { Config } from '../config.js';
-import { readProjectionFailures } from '../projections/projection-failures.js';
+import { readProjectionFailures } from '../projections/engine/projection-failures.js';
 import { HoldExpiryScheduler } from '../projections/reactors/hold-expiry.js';
 import { openRuntime, type Runtime, type RuntimeOptions } from '../runtime.js';
 import { TicketCodes, ticketKeysFrom } from '../tickets/ticket-codes.js';

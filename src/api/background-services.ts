@@ -1,7 +1,7 @@
 import type { FastifyBaseLogger } from 'fastify';
 import { mailServices } from '../mail/mail-services.js';
-import type { BackgroundService } from '../projections/background-service.js';
-import { Projector } from '../projections/projector.js';
+import type { BackgroundService } from '../projections/engine/background-service.js';
+import { Projector } from '../projections/engine/projector.js';
 import { billingReactor } from '../projections/reactors/billing-reactor.js';
 import { HoldExpiryScheduler } from '../projections/reactors/hold-expiry.js';
 import { RoomCloser } from '../projections/reactors/room-closer.js';

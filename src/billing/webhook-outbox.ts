@@ -1,7 +1,7 @@
 import type { FastifyBaseLogger } from 'fastify';
 import Stripe from 'stripe';
-import { PollingService } from '../projections/background-service.js';
 import type { Db, Tx } from '../projections/db/database.js';
+import { PollingService } from '../projections/engine/background-service.js';
 import { SIMULATED_WEBHOOK_PATH, type WebhookDelivery } from './webhook-delivery.js';
 
 /** How long a delivery in flight keeps its row from the deliverer (of this or another node). */

@@ -1,7 +1,10 @@
 import { sql } from 'kysely';
 import type { Db, Tx } from '../projections/db/database.js';
-import { type ReadModelTable, replaysFilmCounters } from '../projections/read-model-groups.js';
 import { FILM_COUNTERS } from '../projections/read-models.js';
+import {
+  type ReadModelTable,
+  replaysFilmCounters,
+} from '../projections/replay/read-model-groups.js';
 
 /** What is compared: a read-model table, or the films' counters ({@link FILM_COUNTERS}). */
 type Compared = ReadModelTable | typeof FILM_COUNTERS.table;

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { readLogRange } from '../projections/log-range.js';
+import { readLogRange } from '../projections/engine/log-range.js';
 import type { CliContext } from './context.js';
 import { toEventJson, toJson } from './event-json.js';
 import { CliError, ExitCode } from './io.js';

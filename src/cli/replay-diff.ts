@@ -1,7 +1,7 @@
 import type { EventStore } from '../eventstore/event-store.js';
 import type { Db } from '../projections/db/database.js';
-import { ALL_READ_MODELS } from '../projections/read-model-groups.js';
-import { atLiveCheckpoint } from '../projections/scratch-replay.js';
+import { ALL_READ_MODELS } from '../projections/replay/read-model-groups.js';
+import { atLiveCheckpoint } from '../projections/replay/scratch-replay.js';
 import { compareReadModels, type RowDifference } from './compare-read-models.js';
 
 /** What {@link diffAgainstReplay} found. */

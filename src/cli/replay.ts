@@ -1,9 +1,9 @@
 import type { Command } from 'commander';
 import { sql } from 'kysely';
 import type { Db } from '../projections/db/database.js';
-import { READ_MODEL_GROUP_NAMES, readModelGroup } from '../projections/read-model-groups.js';
 import { READ_MODELS_PROJECTOR } from '../projections/read-models.js';
-import { replayAndSwap } from '../projections/replay-and-swap.js';
+import { READ_MODEL_GROUP_NAMES, readModelGroup } from '../projections/replay/read-model-groups.js';
+import { replayAndSwap } from '../projections/replay/replay-and-swap.js';
 import type { CliContext } from './context.js';
 import { CliError, ExitCode } from './io.js';
 import { Progress } from './progress.js';

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
-import { readLogRange } from '../projections/log-range.js';
-import { readProjectionFailures } from '../projections/projection-failures.js';
+import { readLogRange } from '../projections/engine/log-range.js';
+import { readProjectionFailures } from '../projections/engine/projection-failures.js';
 import type { CliContext } from './context.js';
 import { ExitCode } from './io.js';
 import { LogAudit } from './log-audit.js';

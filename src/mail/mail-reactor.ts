@@ -1,9 +1,9 @@
 import QRCode from 'qrcode';
 import { type ScreeningEvent, screeningDecider } from '../domain/screening/index.js';
 import type { RecordedEvent } from '../eventstore/event-store.js';
-import { waitForPosition } from '../projections/checkpoints.js';
 import type { MailMessage } from '../projections/db/database.js';
-import { type ReactorLogger, ReactorRunner } from '../projections/reactors/reactor-runner.js';
+import { waitForPosition } from '../projections/engine/checkpoints.js';
+import { type ReactorLogger, ReactorRunner } from '../projections/engine/reactor-runner.js';
 import { READ_MODELS_PROJECTOR } from '../projections/read-models.js';
 import type { Runtime } from '../runtime.js';
 import type { TicketCodes } from '../tickets/ticket-codes.js';

@@ -1,11 +1,14 @@
-import { bookingsProjection } from './bookings-projection.js';
-import { type NotificationPublisher, notificationsProjection } from './notifications-projection.js';
-import { placesProjection } from './places-projection.js';
-import type { Projection } from './projection.js';
+import type { Projection } from './engine/projection.js';
+import {
+  type NotificationPublisher,
+  notificationsProjection,
+} from './read-models/notifications/notifications-projection.js';
+import { placesProjection } from './read-models/places/places-projection.js';
 import { roomsProjection } from './read-models/rooms/rooms-projection.js';
+import { bookingsProjection } from './read-models/screenings/bookings-projection.js';
+import { screeningsProjection } from './read-models/screenings/screenings-projection.js';
+import { seatClaimsProjection } from './read-models/screenings/seat-claims-projection.js';
 import { socialProjection } from './read-models/social/social-projection.js';
-import { screeningsProjection } from './screenings-projection.js';
-import { seatClaimsProjection } from './seat-claims-projection.js';
 
 /** Name of the projector (checkpoint and lock) that keeps the API's read models. */
 export const READ_MODELS_PROJECTOR = 'read-models';

@@ -5,7 +5,7 @@ import type { CommandContext } from '../../src/commands/command-context.js';
 import { setFollowing, setListed } from '../../src/commands/social-commands.js';
 import catalogue from '../../src/films/catalogue.json' with { type: 'json' };
 import type { Db } from '../../src/projections/db/database.js';
-import { rebuildReadModels } from '../../src/projections/rebuild.js';
+import { rebuildReadModels } from '../../src/projections/replay/rebuild.js';
 import { backends, type CliEnv, projectToHead, withRuntime } from './cli-env.js';
 
 const meta = () => ({ correlationId: randomUUID() });

@@ -2,12 +2,12 @@ import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { holdSeats } from '../../src/commands/booking-commands.js';
-import { readCheckpoint } from '../../src/projections/checkpoints.js';
 import type { Db } from '../../src/projections/db/database.js';
-import { Projector } from '../../src/projections/projector.js';
-import { readModelGroup } from '../../src/projections/read-model-groups.js';
+import { readCheckpoint } from '../../src/projections/engine/checkpoints.js';
+import { Projector } from '../../src/projections/engine/projector.js';
 import { READ_MODELS_PROJECTOR, readModelProjections } from '../../src/projections/read-models.js';
-import { replayAndSwap } from '../../src/projections/replay-and-swap.js';
+import { readModelGroup } from '../../src/projections/replay/read-model-groups.js';
+import { replayAndSwap } from '../../src/projections/replay/replay-and-swap.js';
 import {
   backends,
   type CliEnv,

@@ -1,7 +1,7 @@
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { v7 } from 'uuid';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { waitForPosition } from '../../src/projections/checkpoints.js';
+import { waitForPosition } from '../../src/projections/engine/checkpoints.js';
 import { BILLING_REACTOR } from '../../src/projections/reactors/billing-reactor.js';
 import {
   problemOf,

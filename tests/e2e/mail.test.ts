@@ -9,7 +9,7 @@ import QRCode from 'qrcode';
 import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { MAIL_REACTOR } from '../../src/mail/mail-reactor.js';
-import { waitForPosition } from '../../src/projections/checkpoints.js';
+import { waitForPosition } from '../../src/projections/engine/checkpoints.js';
 import { TicketCodes } from '../../src/tickets/ticket-codes.js';
 import { localTime } from '../../src/tickets/ticket-view.js';
 import { registerUser, startTestApp, type TestApp, type TestUser } from '../support/app.js';

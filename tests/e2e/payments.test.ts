@@ -4,7 +4,7 @@ import { v7 } from 'uuid';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { billingWebhookSecret } from '../../src/billing/simulated-billing.js';
 import { expireBooking } from '../../src/commands/booking-commands.js';
-import { waitForPosition } from '../../src/projections/checkpoints.js';
+import { waitForPosition } from '../../src/projections/engine/checkpoints.js';
 import { BILLING_REACTOR } from '../../src/projections/reactors/billing-reactor.js';
 import {
   problemOf,

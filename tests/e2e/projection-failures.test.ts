@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { waitForPosition } from '../../src/projections/checkpoints.js';
+import { waitForPosition } from '../../src/projections/engine/checkpoints.js';
 import { BILLING_REACTOR } from '../../src/projections/reactors/billing-reactor.js';
 import { READ_MODELS_PROJECTOR } from '../../src/projections/read-models.js';
 import { registerUser, startTestApp, type TestApp } from '../support/app.js';

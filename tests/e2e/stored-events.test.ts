@@ -4,7 +4,7 @@ import { MalformedEventError } from '../../src/domain/event-schema.js';
 import { placeDecider } from '../../src/domain/place/index.js';
 import type { NewEvent, RecordedEvent } from '../../src/eventstore/event-store.js';
 import { upcasters } from '../../src/eventstore/upcast.js';
-import { waitForPosition } from '../../src/projections/checkpoints.js';
+import { waitForPosition } from '../../src/projections/engine/checkpoints.js';
 import { READ_MODELS_PROJECTOR } from '../../src/projections/read-models.js';
 import { registerUser, startTestApp, type TestApp } from '../support/app.js';
 

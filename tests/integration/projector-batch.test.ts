@@ -18,10 +18,10 @@ import { readModelsOnPglite, readModelsOnPool } from '../../src/projections/db/c
 import type { Db } from '../../src/projections/db/database.js';
 import { migrateReadModels } from '../../src/projections/db/migrate.js';
 import { openPglite } from '../../src/projections/db/open-pglite.js';
-import { loadFilmCatalogue } from '../../src/projections/films-catalogue.js';
+import { loadFilmCatalogue } from '../../src/projections/read-models/films/films-catalogue.js';
 import { readModelProjections } from '../../src/projections/read-models.js';
-import { replayInto } from '../../src/projections/replay-into.js';
-import { createScratchSchema } from '../../src/projections/scratch-schema.js';
+import { replayInto } from '../../src/projections/replay/replay-into.js';
+import { createScratchSchema } from '../../src/projections/replay/scratch-schema.js';
 import { newEvent } from '../support/event-store.js';
 import { createTestSchema, databaseUrl } from '../support/postgres.js';
 

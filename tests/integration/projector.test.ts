@@ -17,11 +17,15 @@ import { readModelsOnPglite, readModelsOnPool } from '../../src/projections/db/c
 import type { Db, Tx } from '../../src/projections/db/database.js';
 import { migrateReadModels } from '../../src/projections/db/migrate.js';
 import { openPglite } from '../../src/projections/db/open-pglite.js';
-import { loadFilmCatalogue } from '../../src/projections/films-catalogue.js';
-import type { Projection } from '../../src/projections/projection.js';
-import { Projector, readCheckpoint, waitForPosition } from '../../src/projections/projector.js';
+import type { Projection } from '../../src/projections/engine/projection.js';
+import {
+  Projector,
+  readCheckpoint,
+  waitForPosition,
+} from '../../src/projections/engine/projector.js';
+import { loadFilmCatalogue } from '../../src/projections/read-models/films/films-catalogue.js';
 import { readModelProjections } from '../../src/projections/read-models.js';
-import { rebuildReadModels } from '../../src/projections/rebuild.js';
+import { rebuildReadModels } from '../../src/projections/replay/rebuild.js';
 import { eventually } from '../support/event-store.js';
 import { createTestSchema, databaseUrl } from '../support/postgres.js';
 

@@ -5,15 +5,12 @@ import {
 } from '../../src/billing/simulated-billing.js';
 import type { EventStore, RecordedEvent } from '../../src/eventstore/event-store.js';
 import { PostgresEventStore } from '../../src/eventstore/postgres-event-store.js';
-import { readCheckpoint, waitForPosition } from '../../src/projections/checkpoints.js';
 import { readModelsOnPglite, readModelsOnPool } from '../../src/projections/db/connect.js';
 import type { Db } from '../../src/projections/db/database.js';
 import { migrateReadModels } from '../../src/projections/db/migrate.js';
 import { openPglite } from '../../src/projections/db/open-pglite.js';
-import {
-  type ReactorLogger,
-  ReactorRunner,
-} from '../../src/projections/reactors/reactor-runner.js';
+import { readCheckpoint, waitForPosition } from '../../src/projections/engine/checkpoints.js';
+import { type ReactorLogger, ReactorRunner } from '../../src/projections/engine/reactor-runner.js';
 import { newEvent, newStreamId } from '../support/event-store.js';
 import { createTestSchema, databaseUrl } from '../support/postgres.js';
 

@@ -6,9 +6,9 @@ import { readModelsOnPglite, readModelsOnPool } from '../../src/projections/db/c
 import type { Db } from '../../src/projections/db/database.js';
 import { migrateReadModels } from '../../src/projections/db/migrate.js';
 import { openPglite } from '../../src/projections/db/open-pglite.js';
-import { loadFilmCatalogue } from '../../src/projections/films-catalogue.js';
-import { notificationsProjection } from '../../src/projections/notifications-projection.js';
-import type { ProjectionContext } from '../../src/projections/projection.js';
+import type { ProjectionContext } from '../../src/projections/engine/projection.js';
+import { loadFilmCatalogue } from '../../src/projections/read-models/films/films-catalogue.js';
+import { notificationsProjection } from '../../src/projections/read-models/notifications/notifications-projection.js';
 import { socialProjection } from '../../src/projections/read-models/social/social-projection.js';
 import { createTestSchema, databaseUrl } from '../support/postgres.js';
 

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { StripeBilling, stripeClient } from '../../src/billing/stripe-billing.js';
-import { waitForPosition } from '../../src/projections/checkpoints.js';
+import { waitForPosition } from '../../src/projections/engine/checkpoints.js';
 import { BILLING_REACTOR } from '../../src/projections/reactors/billing-reactor.js';
 import { registerUser, startTestApp, type TestApp } from '../support/app.js';
 import { createScreening } from '../support/screenings.js';

@@ -1,6 +1,9 @@
 import { z } from 'zod';
-import { NOTIFICATION_TYPES, type Notification } from '../../projections/notification-inbox.js';
-import type { NotificationPublisher } from '../../projections/notifications-projection.js';
+import {
+  NOTIFICATION_TYPES,
+  type Notification,
+} from '../../projections/read-models/notifications/notification-inbox.js';
+import type { NotificationPublisher } from '../../projections/read-models/notifications/notifications-projection.js';
 import type { RealtimeBus } from '../realtime/realtime-bus.js';
 
 /** The bus topic of one user's notifications. */

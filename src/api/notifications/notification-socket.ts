@@ -2,7 +2,11 @@ import type { FastifyBaseLogger } from 'fastify';
 import { sql } from 'kysely';
 import type { WebSocket } from 'ws';
 import type { Db } from '../../projections/db/database.js';
-import { type Notification, readInbox, toItem } from '../../projections/notification-inbox.js';
+import {
+  type Notification,
+  readInbox,
+  toItem,
+} from '../../projections/read-models/notifications/notification-inbox.js';
 import type { LiveConnection } from '../realtime/socket-hub.js';
 import { clientMessage } from '../schemas/notification.js';
 import { notificationsMessage, userTopic } from './notification-fan-out.js';

@@ -1,5 +1,5 @@
 import type { OpenAPIV3 } from 'openapi-types';
-import { NOTIFICATION_TYPES } from '../../projections/notification-inbox.js';
+import { NOTIFICATION_TYPES } from '../../projections/read-models/notifications/notification-inbox.js';
 
 const notification: OpenAPIV3.SchemaObject = {
   type: 'object',

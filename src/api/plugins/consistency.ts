@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
-import { waitForPosition } from '../../projections/checkpoints.js';
+import { waitForPosition } from '../../projections/engine/checkpoints.js';
 import { READ_MODELS_PROJECTOR } from '../../projections/read-models.js';
 import type { Runtime } from '../../runtime.js';
 import { ApiError } from '../api-error.js';

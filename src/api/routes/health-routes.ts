@@ -1,6 +1,9 @@
 import { sql } from 'kysely';
 import { z } from 'zod';
-import { describeFailure, readProjectionFailures } from '../../projections/projection-failures.js';
+import {
+  describeFailure,
+  readProjectionFailures,
+} from '../../projections/engine/projection-failures.js';
 import type { Runtime } from '../../runtime.js';
 import type { Realtime } from '../realtime/realtime.js';
 import type { TypedApp } from './typed-app.js';

@@ -1,5 +1,5 @@
 import type {} from '@fastify/websocket';
-import { listNotifications } from '../../projections/notification-inbox.js';
+import { listNotifications } from '../../projections/read-models/notifications/notification-inbox.js';
 import { ApiError } from '../api-error.js';
 import { NotificationSocket } from '../notifications/notification-socket.js';
 import { requireUser } from '../plugins/authentication.js';

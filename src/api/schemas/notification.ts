@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { NOTIFICATION_TYPES } from '../../projections/notification-inbox.js';
+import { NOTIFICATION_TYPES } from '../../projections/read-models/notifications/notification-inbox.js';
 
 /** An inbox cursor: the notification's position, a non-negative integer as a string. */
 export const notificationCursor = z

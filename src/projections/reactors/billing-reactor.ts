@@ -6,7 +6,7 @@ import type { HandleOptions } from '../../commands/decider-handler.js';
 import { type BookingState, screeningDecider } from '../../domain/screening/index.js';
 import type { EventStore, RecordedEvent } from '../../eventstore/event-store.js';
 import type { Db } from '../db/database.js';
-import { type ReactorLogger, ReactorRunner } from './reactor-runner.js';
+import { type ReactorLogger, ReactorRunner } from '../engine/reactor-runner.js';
 
 /** How long a fresh hold is left to its own request to open the payment. */
 const REQUEST_GRACE_MS = 3_000;

@@ -3,9 +3,9 @@ import { sql } from 'kysely';
 import { expireBooking } from '../../commands/booking-commands.js';
 import type { CommandContext } from '../../commands/command-context.js';
 import { DomainError } from '../../domain/errors.js';
-import { withProjectorLock } from '../advisory-lock.js';
-import { PollingService } from '../background-service.js';
 import type { Db } from '../db/database.js';
+import { withProjectorLock } from '../engine/advisory-lock.js';
+import { PollingService } from '../engine/background-service.js';
 
 /** Names the advisory lock that keeps one active scheduler per database. */
 export const HOLD_EXPIRY_LOCK = 'hold-expiry';

@@ -3,9 +3,9 @@ import { sql } from 'kysely';
 import type { CommandContext } from '../../commands/command-context.js';
 import { closeRoom } from '../../commands/room-commands.js';
 import type { CloseReason, RoomEvent } from '../../domain/room/index.js';
-import { withProjectorLock } from '../advisory-lock.js';
-import { PollingService } from '../background-service.js';
 import type { Db } from '../db/database.js';
+import { withProjectorLock } from '../engine/advisory-lock.js';
+import { PollingService } from '../engine/background-service.js';
 
 /** Names the advisory lock that keeps one active room closer per database. */
 export const ROOM_CLOSER_LOCK = 'room-closer';

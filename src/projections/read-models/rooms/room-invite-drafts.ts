@@ -1,7 +1,7 @@
 import { roomDecider } from '../../../domain/room/index.js';
 import type { RecordedEvent } from '../../../eventstore/event-store.js';
 import type { Tx } from '../../db/database.js';
-import type { Draft } from '../../notification-drafts.js';
+import type { Draft } from '../notifications/notification-drafts.js';
 
 /** `room.invited` to each invitee, with the room, the film's title and the host's name. */
 export async function roomInviteDrafts(

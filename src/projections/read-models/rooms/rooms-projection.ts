@@ -7,7 +7,7 @@ import {
   roomDecider,
 } from '../../../domain/room/index.js';
 import type { Tx } from '../../db/database.js';
-import type { Projection } from '../../projection.js';
+import type { Projection } from '../../engine/projection.js';
 
 /**
  * `rooms`, `room_members`, `room_invites` and `room_messages`. Every write is an upsert, an

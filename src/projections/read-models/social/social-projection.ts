@@ -7,7 +7,7 @@ import {
 } from '../../../domain/social/index.js';
 import type { RecordedEvent } from '../../../eventstore/event-store.js';
 import type { Tx } from '../../db/database.js';
-import type { Projection } from '../../projection.js';
+import type { Projection } from '../../engine/projection.js';
 
 /**
  * `follows` (+ `follow_counts` and `friends`), `wishes` and `likes` (+ the films' counters).

@@ -1,5 +1,5 @@
-import type { RecordedEvent } from '../eventstore/event-store.js';
-import type { Tx } from './db/database.js';
+import type { RecordedEvent } from '../../eventstore/event-store.js';
+import type { Tx } from '../db/database.js';
 import type { Projection, ProjectionContext } from './projection.js';
 
 /** How {@link applyEvents} runs the projections over a batch. */

@@ -1,8 +1,8 @@
-import type { EventStore } from '../eventstore/event-store.js';
-import { lockCheckpoint, readCheckpoint } from './checkpoints.js';
-import type { Db, Tx } from './db/database.js';
-import type { Projection } from './projection.js';
-import { READ_MODELS_PROJECTOR } from './read-models.js';
+import type { EventStore } from '../../eventstore/event-store.js';
+import type { Db, Tx } from '../db/database.js';
+import { lockCheckpoint, readCheckpoint } from '../engine/checkpoints.js';
+import type { Projection } from '../engine/projection.js';
+import { READ_MODELS_PROJECTOR } from '../read-models.js';
 import { replayInto } from './replay-into.js';
 import { createScratchSchema, type ScratchSchema } from './scratch-schema.js';
 

@@ -1,9 +1,9 @@
-import { type ScreeningEvent, screeningDecider } from '../domain/screening/index.js';
-import { capacityOf } from '../domain/seat.js';
-import type { RecordedEvent } from '../eventstore/event-store.js';
-import { chunks } from './batch-sql.js';
-import type { NewScreeningRow, Tx } from './db/database.js';
-import type { Projection } from './projection.js';
+import { type ScreeningEvent, screeningDecider } from '../../../domain/screening/index.js';
+import { capacityOf } from '../../../domain/seat.js';
+import type { RecordedEvent } from '../../../eventstore/event-store.js';
+import type { NewScreeningRow, Tx } from '../../db/database.js';
+import { chunks } from '../../engine/batch-sql.js';
+import type { Projection } from '../../engine/projection.js';
 import { screeningBatchOf } from './screening-batch.js';
 
 type Scheduled = Extract<ScreeningEvent, { type: 'ScreeningScheduled' }>;

@@ -1,5 +1,5 @@
-import type { RecordedEvent } from '../eventstore/event-store.js';
-import type { Tx } from './db/database.js';
+import type { RecordedEvent } from '../../eventstore/event-store.js';
+import type { Tx } from '../db/database.js';
 
 /**
  * One read model kept up to date from the global feed. `apply` runs inside the projector's

@@ -1,15 +1,15 @@
 import { v5 } from 'uuid';
-import { roomDecider } from '../domain/room/index.js';
-import { type ScreeningEvent, screeningDecider } from '../domain/screening/index.js';
-import { followingDecider } from '../domain/social/index.js';
-import type { RecordedEvent } from '../eventstore/event-store.js';
-import { chunks } from './batch-sql.js';
-import type { NewNotificationRow, Tx } from './db/database.js';
+import { roomDecider } from '../../../domain/room/index.js';
+import { type ScreeningEvent, screeningDecider } from '../../../domain/screening/index.js';
+import { followingDecider } from '../../../domain/social/index.js';
+import type { RecordedEvent } from '../../../eventstore/event-store.js';
+import type { NewNotificationRow, Tx } from '../../db/database.js';
+import { chunks } from '../../engine/batch-sql.js';
+import type { Projection, ProjectionContext } from '../../engine/projection.js';
+import { roomInviteDrafts } from '../rooms/room-invite-drafts.js';
+import { screeningBatchOf } from '../screenings/screening-batch.js';
 import { type Draft, type DraftView, draftsFor } from './notification-drafts.js';
 import { type Notification, notificationColumns, toNotification } from './notification-inbox.js';
-import type { Projection, ProjectionContext } from './projection.js';
-import { roomInviteDrafts } from './read-models/rooms/room-invite-drafts.js';
-import { screeningBatchOf } from './screening-batch.js';
 
 /** Where committed notifications go live (Redis or in-process); never throws. */
 export interface NotificationPublisher {

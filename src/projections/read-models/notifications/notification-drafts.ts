@@ -1,4 +1,4 @@
-import type { ScreeningEvent } from '../domain/screening/index.js';
+import type { ScreeningEvent } from '../../../domain/screening/index.js';
 import type { NotificationType } from './notification-inbox.js';
 
 type Event<T extends ScreeningEvent['type']> = Extract<ScreeningEvent, { type: T }>;

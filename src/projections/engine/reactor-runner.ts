@@ -1,10 +1,10 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { EventStore, RecordedEvent } from '../../eventstore/event-store.js';
-import { withProjectorLock } from '../advisory-lock.js';
-import type { BackgroundService } from '../background-service.js';
-import { readCheckpoint } from '../checkpoints.js';
 import type { Db } from '../db/database.js';
-import { EventBuffer } from '../event-buffer.js';
+import { withProjectorLock } from './advisory-lock.js';
+import type { BackgroundService } from './background-service.js';
+import { readCheckpoint } from './checkpoints.js';
+import { EventBuffer } from './event-buffer.js';
 
 const BATCH = 100;
 const IDLE_MS = 1_000;

@@ -1,8 +1,8 @@
 import { type RawBuilder, sql } from 'kysely';
-import { screeningDecider } from '../domain/screening/index.js';
-import type { RecordedEvent } from '../eventstore/event-store.js';
-import { anyUuid, chunks, uuidKey } from './batch-sql.js';
-import type { SeatClaimsTable, Tx } from './db/database.js';
+import { screeningDecider } from '../../../domain/screening/index.js';
+import type { RecordedEvent } from '../../../eventstore/event-store.js';
+import type { SeatClaimsTable, Tx } from '../../db/database.js';
+import { anyUuid, chunks, uuidKey } from '../../engine/batch-sql.js';
 import type { ScreeningRecord } from './screening-batch-load.js';
 
 type Claim = SeatClaimsTable;

@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { Db, NotificationRow } from './db/database.js';
+import type { Db, NotificationRow } from '../../db/database.js';
 
 /** What a notification is about; each goes to one user (see the API contract). */
 export const NOTIFICATION_TYPES = [

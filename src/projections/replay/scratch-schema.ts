@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
-import type { Db, Tx } from './db/database.js';
-import { readModelMigrations } from './db/migrate.js';
-import { FILM_COUNTERS } from './read-models.js';
+import type { Db, Tx } from '../db/database.js';
+import { readModelMigrations } from '../db/migrate.js';
+import { FILM_COUNTERS } from '../read-models.js';
 
 /** A throw-away schema with fresh read-model tables, for a rebuild or a comparison. */
 export interface ScratchSchema {

@@ -1,12 +1,12 @@
 import { sql } from 'kysely';
-import type { EventStore } from '../eventstore/event-store.js';
-import { lockCheckpoint, saveCheckpoint, waitForPosition } from './checkpoints.js';
-import type { Db } from './db/database.js';
-import type { Projection } from './projection.js';
-import { clearProjectionFailures } from './projection-failures.js';
-import { Projector } from './projector.js';
+import type { EventStore } from '../../eventstore/event-store.js';
+import type { Db } from '../db/database.js';
+import { lockCheckpoint, saveCheckpoint, waitForPosition } from '../engine/checkpoints.js';
+import type { Projection } from '../engine/projection.js';
+import { clearProjectionFailures } from '../engine/projection-failures.js';
+import { Projector } from '../engine/projector.js';
+import { READ_MODEL_TABLES, READ_MODELS_PROJECTOR, readModelProjections } from '../read-models.js';
 import { replaysFilmCounters } from './read-model-groups.js';
-import { READ_MODEL_TABLES, READ_MODELS_PROJECTOR, readModelProjections } from './read-models.js';
 import { resetFilmCounters } from './scratch-schema.js';
 
 /** Options of {@link rebuildReadModels}. */

@@ -1,5 +1,5 @@
-import type { EventStore, RecordedEvent } from '../eventstore/event-store.js';
-import type { Db } from './db/database.js';
+import type { EventStore, RecordedEvent } from '../../eventstore/event-store.js';
+import type { Db } from '../db/database.js';
 import type { Projection } from './projection.js';
 
 /** The pino-like logger a projector reports failures to. */

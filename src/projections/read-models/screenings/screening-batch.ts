@@ -1,10 +1,10 @@
-import { capacityOf } from '../domain/seat.js';
-import type { RecordedEvent } from '../eventstore/event-store.js';
+import { capacityOf } from '../../../domain/seat.js';
+import type { RecordedEvent } from '../../../eventstore/event-store.js';
+import type { NewScreeningRow, Tx } from '../../db/database.js';
+import { uuidKey } from '../../engine/batch-sql.js';
+import type { ProjectionContext } from '../../engine/projection.js';
+import { type Draft, type DraftView, draftsFor } from '../notifications/notification-drafts.js';
 import { BatchBookings, type BookingState } from './batch-bookings.js';
-import { uuidKey } from './batch-sql.js';
-import type { NewScreeningRow, Tx } from './db/database.js';
-import { type Draft, type DraftView, draftsFor } from './notification-drafts.js';
-import type { ProjectionContext } from './projection.js';
 import {
   loadScreeningBatch,
   type ScreeningBatchRows,

@@ -1,9 +1,13 @@
-import { type Payment, type ScreeningEvent, screeningDecider } from '../domain/screening/index.js';
-import type { RecordedEvent } from '../eventstore/event-store.js';
+import {
+  type Payment,
+  type ScreeningEvent,
+  screeningDecider,
+} from '../../../domain/screening/index.js';
+import type { RecordedEvent } from '../../../eventstore/event-store.js';
+import type { BookingRow, NewBookingRow, Tx } from '../../db/database.js';
+import { chunks } from '../../engine/batch-sql.js';
+import type { Projection } from '../../engine/projection.js';
 import type { BookingState } from './batch-bookings.js';
-import { chunks } from './batch-sql.js';
-import type { BookingRow, NewBookingRow, Tx } from './db/database.js';
-import type { Projection } from './projection.js';
 import { screeningBatchOf } from './screening-batch.js';
 
 type SeatsHeld = Extract<ScreeningEvent, { type: 'SeatsHeld' }>;

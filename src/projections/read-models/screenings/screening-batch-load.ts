@@ -1,7 +1,7 @@
-import { type ScreeningEvent, screeningDecider } from '../domain/screening/index.js';
-import type { RecordedEvent } from '../eventstore/event-store.js';
-import { anyUuid, uuidKey } from './batch-sql.js';
-import type { BookingRow, ScreeningRow, Tx } from './db/database.js';
+import { type ScreeningEvent, screeningDecider } from '../../../domain/screening/index.js';
+import type { RecordedEvent } from '../../../eventstore/event-store.js';
+import type { BookingRow, ScreeningRow, Tx } from '../../db/database.js';
+import { anyUuid, uuidKey } from '../../engine/batch-sql.js';
 
 /** A screening event as the feed delivers it. */
 export type ScreeningRecord = RecordedEvent & ScreeningEvent;

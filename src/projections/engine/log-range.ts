@@ -1,4 +1,4 @@
-import type { EventStore, RecordedEvent } from '../eventstore/event-store.js';
+import type { EventStore, RecordedEvent } from '../../eventstore/event-store.js';
 
 /** Bounds of {@link readLogRange}. */
 export interface LogRange {

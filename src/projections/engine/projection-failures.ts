@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
-import type { RecordedEvent } from '../eventstore/event-store.js';
-import type { Db, Tx } from './db/database.js';
+import type { RecordedEvent } from '../../eventstore/event-store.js';
+import type { Db, Tx } from '../db/database.js';
 
 /** A projection stuck on an event it could not apply, as recorded for every process to see. */
 export interface ProjectionFailure {

@@ -1,8 +1,8 @@
-import type { EventStore, RecordedEvent } from '../eventstore/event-store.js';
-import { applyEvents } from './apply-events.js';
-import type { Db } from './db/database.js';
-import { readLogRange } from './log-range.js';
-import type { Projection } from './projection.js';
+import type { EventStore, RecordedEvent } from '../../eventstore/event-store.js';
+import type { Db } from '../db/database.js';
+import { applyEvents } from '../engine/apply-events.js';
+import { readLogRange } from '../engine/log-range.js';
+import type { Projection } from '../engine/projection.js';
 
 /** Options of {@link replayInto}. */
 export interface ReplayIntoOptions {

@@ -1,16 +1,16 @@
-import { bookingsProjection } from './bookings-projection.js';
-import { placesProjection } from './places-projection.js';
-import type { Projection } from './projection.js';
-import { roomsProjection } from './read-models/rooms/rooms-projection.js';
-import { socialProjection } from './read-models/social/social-projection.js';
+import type { Projection } from '../engine/projection.js';
+import { placesProjection } from '../read-models/places/places-projection.js';
+import { roomsProjection } from '../read-models/rooms/rooms-projection.js';
+import { bookingsProjection } from '../read-models/screenings/bookings-projection.js';
+import { screeningsProjection } from '../read-models/screenings/screenings-projection.js';
+import { seatClaimsProjection } from '../read-models/screenings/seat-claims-projection.js';
+import { socialProjection } from '../read-models/social/social-projection.js';
 import {
   FILM_COUNTERS,
   READ_MODEL_TABLES,
   READ_MODELS_PROJECTOR,
   readModelProjections,
-} from './read-models.js';
-import { screeningsProjection } from './screenings-projection.js';
-import { seatClaimsProjection } from './seat-claims-projection.js';
+} from '../read-models.js';
 
 /** One of the read-model tables. */
 export type ReadModelTable = (typeof READ_MODEL_TABLES)[number];

@@ -1,5 +1,5 @@
-import { uuidKey } from './batch-sql.js';
-import type { BookingRow } from './db/database.js';
+import type { BookingRow } from '../../db/database.js';
+import { uuidKey } from '../../engine/batch-sql.js';
 import type { ScreeningRecord } from './screening-batch-load.js';
 
 type Status = BookingRow['status'];

@@ -1,8 +1,8 @@
-import { type PlaceEvent, placeDecider } from '../domain/place/index.js';
-import type { RecordedEvent } from '../eventstore/event-store.js';
-import { anyUuid, chunks, uuidKey } from './batch-sql.js';
-import type { NewPlaceRow, Tx } from './db/database.js';
-import type { Projection } from './projection.js';
+import { type PlaceEvent, placeDecider } from '../../../domain/place/index.js';
+import type { RecordedEvent } from '../../../eventstore/event-store.js';
+import type { NewPlaceRow, Tx } from '../../db/database.js';
+import { anyUuid, chunks, uuidKey } from '../../engine/batch-sql.js';
+import type { Projection } from '../../engine/projection.js';
 
 /** The `places` table: one row per place; a deleted place keeps its row with `deleted_at`. */
 export const placesProjection: Projection = {

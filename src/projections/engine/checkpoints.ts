@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { EventStore } from '../eventstore/event-store.js';
-import type { Db, Tx } from './db/database.js';
+import type { EventStore } from '../../eventstore/event-store.js';
+import type { Db, Tx } from '../db/database.js';
 
 /** The saved position of a projector, or undefined when it has applied nothing yet. */
 export async function readCheckpoint(db: Db | Tx, name: string): Promise<string | undefined> {

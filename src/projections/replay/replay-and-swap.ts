@@ -1,11 +1,11 @@
 import { sql } from 'kysely';
-import type { Tx } from './db/database.js';
+import type { Tx } from '../db/database.js';
+import { FILM_COUNTERS } from '../read-models.js';
 import {
   projectionsOwning,
   type ReadModelTable,
   replaysFilmCounters,
 } from './read-model-groups.js';
-import { FILM_COUNTERS } from './read-models.js';
 import { atLiveCheckpoint, type ScratchReplayOptions } from './scratch-replay.js';
 import type { ScratchSchema } from './scratch-schema.js';
 

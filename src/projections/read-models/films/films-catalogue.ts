@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import catalogue from '../films/catalogue.json' with { type: 'json' };
-import { filmRecordSchema } from '../films/film-record.js';
-import { writeFilms } from '../films/film-writer.js';
-import type { Db } from './db/database.js';
+import catalogue from '../../../films/catalogue.json' with { type: 'json' };
+import { filmRecordSchema } from '../../../films/film-record.js';
+import { writeFilms } from '../../../films/film-writer.js';
+import type { Db } from '../../db/database.js';
 
 /**
  * Writes the bundled catalogue into `films` at every start: new films are added and films whose

@@ -1,7 +1,7 @@
-import { screeningDecider } from '../domain/screening/index.js';
-import type { RecordedEvent } from '../eventstore/event-store.js';
-import type { Tx } from './db/database.js';
-import type { Projection } from './projection.js';
+import { screeningDecider } from '../../../domain/screening/index.js';
+import type { RecordedEvent } from '../../../eventstore/event-store.js';
+import type { Tx } from '../../db/database.js';
+import type { Projection } from '../../engine/projection.js';
 import { applySeatClaimsBatch } from './seat-claims-batch.js';
 
 /** The `seat_claims` table: seats LOCKED by a hold, SOLD once confirmed, freed when it ends. */

@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { Db } from './db/database.js';
+import type { Db } from '../db/database.js';
 
 /**
  * Runs `fn` while one connection holds the session-level advisory lock of projector `name`;

@@ -1,9 +1,9 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { RecordedEvent } from '../eventstore/event-store.js';
+import type { RecordedEvent } from '../../eventstore/event-store.js';
+import type { Db, Tx } from '../db/database.js';
 import { withProjectorLock } from './advisory-lock.js';
 import { applyEvents } from './apply-events.js';
 import { lockCheckpoint, readCheckpoint, saveCheckpoint } from './checkpoints.js';
-import type { Db, Tx } from './db/database.js';
 import { EventBuffer } from './event-buffer.js';
 import type { Projection } from './projection.js';
 import {
