@@ -7,8 +7,8 @@ import { type CommandContext, createCommandContext } from './commands/command-co
 import type { CommandObserver } from './commands/decider-handler.js';
 import type { Config } from './config.js';
 import type { EventStore } from './eventstore/event-store.js';
-import { EventStoreDbEventStore } from './eventstore/eventstoredb-event-store.js';
-import { PostgresEventStore } from './eventstore/postgres-event-store.js';
+import { EventStoreDbEventStore } from './eventstore/eventstoredb/eventstoredb-event-store.js';
+import { PostgresEventStore } from './eventstore/postgres/postgres-event-store.js';
 import { readModelsOnPglite, readModelsOnPool } from './projections/db/connect.js';
 import { DataDirError, lockDataDir } from './projections/db/data-dir-lock.js';
 import type { Db } from './projections/db/database.js';

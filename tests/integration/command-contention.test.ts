@@ -9,7 +9,7 @@ import { DomainError } from '../../src/domain/errors.js';
 import { placeDecider } from '../../src/domain/place/index.js';
 import { screeningDecider } from '../../src/domain/screening/index.js';
 import type { Seating } from '../../src/domain/seat.js';
-import { PostgresEventStore } from '../../src/eventstore/postgres-event-store.js';
+import { PostgresEventStore } from '../../src/eventstore/postgres/postgres-event-store.js';
 import { createTestSchema, databaseUrl, type TestSchema } from '../support/postgres.js';
 
 const now = new Date('2030-01-01T18:00:00Z');

@@ -8,7 +8,7 @@ import { createPlace } from '../../src/commands/place-commands.js';
 import { scheduleScreening } from '../../src/commands/schedule-screening.js';
 import { DomainError } from '../../src/domain/errors.js';
 import type { Seating } from '../../src/domain/seat.js';
-import { PostgresEventStore } from '../../src/eventstore/postgres-event-store.js';
+import { PostgresEventStore } from '../../src/eventstore/postgres/postgres-event-store.js';
 
 const now = new Date('2030-01-01T18:00:00Z');
 const metadata = { correlationId: 'handler-test' };

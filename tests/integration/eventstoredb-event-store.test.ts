@@ -1,4 +1,4 @@
-import { EventStoreDbEventStore } from '../../src/eventstore/eventstoredb-event-store.js';
+import { EventStoreDbEventStore } from '../../src/eventstore/eventstoredb/eventstoredb-event-store.js';
 import { describeEventStoreConformance } from './event-store-conformance.js';
 
 const url = process.env.EVENTSTORE_URL;

@@ -1,8 +1,8 @@
 import { PGlite } from '@electric-sql/pglite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PgliteSqlClient } from '../../src/eventstore/pglite-sql-client.js';
-import { PostgresEventStore } from '../../src/eventstore/postgres-event-store.js';
-import { migrateEventStore } from '../../src/eventstore/postgres-schema.js';
+import { PgliteSqlClient } from '../../src/eventstore/postgres/pglite-sql-client.js';
+import { PostgresEventStore } from '../../src/eventstore/postgres/postgres-event-store.js';
+import { migrateEventStore } from '../../src/eventstore/postgres/postgres-schema.js';
 import { newEvents, newStreamId, within } from '../support/event-store.js';
 import { describeEventStoreConformance } from './event-store-conformance.js';
 

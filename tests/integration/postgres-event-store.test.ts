@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { PgSqlClient } from '../../src/eventstore/pg-sql-client.js';
-import { PostgresEventStore } from '../../src/eventstore/postgres-event-store.js';
-import { migrateEventStore } from '../../src/eventstore/postgres-schema.js';
+import { PgSqlClient } from '../../src/eventstore/postgres/pg-sql-client.js';
+import { PostgresEventStore } from '../../src/eventstore/postgres/postgres-event-store.js';
+import { migrateEventStore } from '../../src/eventstore/postgres/postgres-schema.js';
 import { eventually, newEvents, newStreamId } from '../support/event-store.js';
 import { createTestSchema, databaseUrl } from '../support/postgres.js';
 import { describeEventStoreConformance } from './event-store-conformance.js';

@@ -1,10 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { AppendResult, RecordedEvent } from '../../src/eventstore/event-store.js';
-import { PgSqlClient } from '../../src/eventstore/pg-sql-client.js';
-import { PostgresEventStore } from '../../src/eventstore/postgres-event-store.js';
-import { parsePosition, START } from '../../src/eventstore/postgres-position.js';
-import { readFeedBatch } from '../../src/eventstore/postgres-subscription.js';
-import type { SqlClient, SqlResult } from '../../src/eventstore/sql-client.js';
+import { PgSqlClient } from '../../src/eventstore/postgres/pg-sql-client.js';
+import { PostgresEventStore } from '../../src/eventstore/postgres/postgres-event-store.js';
+import { parsePosition, START } from '../../src/eventstore/postgres/postgres-position.js';
+import { readFeedBatch } from '../../src/eventstore/postgres/postgres-subscription.js';
+import type { SqlClient, SqlResult } from '../../src/eventstore/postgres/sql-client.js';
 import {
   eventually,
   ids,

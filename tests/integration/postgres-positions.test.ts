@@ -1,12 +1,12 @@
 import { PGlite } from '@electric-sql/pglite';
 import { describe, expect, it } from 'vitest';
 import type { RecordedEvent } from '../../src/eventstore/event-store.js';
-import { PgSqlClient } from '../../src/eventstore/pg-sql-client.js';
-import { PgliteSqlClient } from '../../src/eventstore/pglite-sql-client.js';
-import { PostgresEventStore } from '../../src/eventstore/postgres-event-store.js';
-import { parsePosition } from '../../src/eventstore/postgres-position.js';
-import { migrateEventStore } from '../../src/eventstore/postgres-schema.js';
-import type { SqlClient } from '../../src/eventstore/sql-client.js';
+import { PgSqlClient } from '../../src/eventstore/postgres/pg-sql-client.js';
+import { PgliteSqlClient } from '../../src/eventstore/postgres/pglite-sql-client.js';
+import { PostgresEventStore } from '../../src/eventstore/postgres/postgres-event-store.js';
+import { parsePosition } from '../../src/eventstore/postgres/postgres-position.js';
+import { migrateEventStore } from '../../src/eventstore/postgres/postgres-schema.js';
+import type { SqlClient } from '../../src/eventstore/postgres/sql-client.js';
 import { newEvents, newStreamId, readFeedUntilNow } from '../support/event-store.js';
 import { createTestSchema, databaseUrl } from '../support/postgres.js';
 

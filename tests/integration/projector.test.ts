@@ -11,7 +11,7 @@ import { createPlace, deletePlace } from '../../src/commands/place-commands.js';
 import { scheduleScreening } from '../../src/commands/schedule-screening.js';
 import { cancelScreening } from '../../src/commands/screening-commands.js';
 import type { EventStore, RecordedEvent } from '../../src/eventstore/event-store.js';
-import { PostgresEventStore } from '../../src/eventstore/postgres-event-store.js';
+import { PostgresEventStore } from '../../src/eventstore/postgres/postgres-event-store.js';
 import catalogue from '../../src/films/catalogue.json' with { type: 'json' };
 import { readModelsOnPglite, readModelsOnPool } from '../../src/projections/db/connect.js';
 import type { Db, Tx } from '../../src/projections/db/database.js';

@@ -4,7 +4,7 @@ import {
   SimulatedBillingUnavailable,
 } from '../../src/billing/simulated-billing.js';
 import type { EventStore, RecordedEvent } from '../../src/eventstore/event-store.js';
-import { PostgresEventStore } from '../../src/eventstore/postgres-event-store.js';
+import { PostgresEventStore } from '../../src/eventstore/postgres/postgres-event-store.js';
 import { readModelsOnPglite, readModelsOnPool } from '../../src/projections/db/connect.js';
 import type { Db } from '../../src/projections/db/database.js';
 import { migrateReadModels } from '../../src/projections/db/migrate.js';

@@ -16,8 +16,8 @@ import {
   toEventData,
   toRecordedEvent,
   toStoredMetadata,
-} from '../../src/eventstore/eventstoredb-mapping.js';
-import { matchBatch } from '../../src/eventstore/eventstoredb-stream-reads.js';
+} from '../../src/eventstore/eventstoredb/eventstoredb-mapping.js';
+import { matchBatch } from '../../src/eventstore/eventstoredb/eventstoredb-stream-reads.js';
 
 const u64 = fc.bigInt({ min: 0n, max: 2n ** 64n - 2n });
 const position = fc.record({ commit: u64, prepare: u64 });

@@ -1,4 +1,4 @@
-import type { RecordedEvent, SubscribeAllOptions } from './event-store.js';
+import type { RecordedEvent, SubscribeAllOptions } from '../event-store.js';
 import { type PgPosition, parsePosition, START } from './postgres-position.js';
 import { EVENT_COLUMNS, type EventRow, toRecordedEvent } from './postgres-rows.js';
 import { EVENTS_CHANNEL } from './postgres-schema.js';

@@ -8,8 +8,8 @@ import {
   jsonEvent,
   type Position,
 } from '@eventstore/db-client';
-import type { EventMetadata, ExpectedRevision, NewEvent, RecordedEvent } from './event-store.js';
-import { decodeStoredEvent } from './stored-event-schemas.js';
+import type { EventMetadata, ExpectedRevision, NewEvent, RecordedEvent } from '../event-store.js';
+import { decodeStoredEvent } from '../stored-event-schemas.js';
 
 const POSITION_PATTERN = /^(\d{1,20})-(\d{1,20})$/;
 /** The start of `$all`, reported by an empty append to a stream that does not exist. */

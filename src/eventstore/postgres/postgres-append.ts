@@ -1,5 +1,5 @@
-import { WrongExpectedRevision } from './errors.js';
-import type { AppendResult, ExpectedRevision, NewEvent } from './event-store.js';
+import { WrongExpectedRevision } from '../errors.js';
+import type { AppendResult, ExpectedRevision, NewEvent } from '../event-store.js';
 import { formatPosition, START } from './postgres-position.js';
 import { EVENTS_CHANNEL } from './postgres-schema.js';
 import type { SqlClient } from './sql-client.js';

@@ -9,7 +9,7 @@ import type {
   ReadStreamResult,
   RecordedEvent,
   SubscribeAllOptions,
-} from './event-store.js';
+} from '../event-store.js';
 import { PgSqlClient } from './pg-sql-client.js';
 import { PgliteSqlClient } from './pglite-sql-client.js';
 import { appendEvents } from './postgres-append.js';

@@ -5,7 +5,7 @@ import {
   type EventStoreDBClient,
   StreamNotFoundError,
 } from '@eventstore/db-client';
-import type { AppendResult, NewEvent } from './event-store.js';
+import type { AppendResult, NewEvent } from '../event-store.js';
 import { knownPosition } from './eventstoredb-mapping.js';
 
 /** What a stream already holds of a batch: all of it (with the original result), part, or none. */

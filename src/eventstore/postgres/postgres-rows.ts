@@ -1,6 +1,6 @@
-import type { EventMetadata, RecordedEvent } from './event-store.js';
+import type { EventMetadata, RecordedEvent } from '../event-store.js';
+import { decodeStoredEvent } from '../stored-event-schemas.js';
 import { formatPosition } from './postgres-position.js';
-import { decodeStoredEvent } from './stored-event-schemas.js';
 
 /**
  * The columns of an event row as both drivers return them. int8 and xid8 are cast to text:

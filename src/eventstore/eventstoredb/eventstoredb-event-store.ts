@@ -8,7 +8,7 @@ import {
   StreamNotFoundError,
   WrongExpectedVersionError,
 } from '@eventstore/db-client';
-import { WrongExpectedRevision } from './errors.js';
+import { WrongExpectedRevision } from '../errors.js';
 import type {
   AppendResult,
   EventStore,
@@ -18,7 +18,7 @@ import type {
   ReadStreamResult,
   RecordedEvent,
   SubscribeAllOptions,
-} from './event-store.js';
+} from '../event-store.js';
 import {
   backoffDelay,
   cannotHeal,
