@@ -1,12 +1,19 @@
 import type { Runtime } from '../../runtime.js';
 import type { TicketCodes } from '../../tickets/ticket-codes.js';
+import { authRoutes } from '../auth/auth-routes.js';
 import type { TokenService } from '../auth/token-service.js';
 import { billingRoutes } from '../billing/billing-routes.js';
 import type { CheckoutDeps } from '../billing/simulated-checkout.js';
 import { webhookRoutes } from '../billing/webhook-routes.js';
+import { bookingRoutes } from '../bookings/booking-routes.js';
+import { filmRoutes } from '../films/film-routes.js';
 import { mediaRoutes } from '../media/media-routes.js';
+import { notificationRoutes } from '../notifications/notification-routes.js';
+import { healthRoutes } from '../observability/health-routes.js';
+import { placeRoutes } from '../places/place-routes.js';
 import type { Realtime } from '../realtime/realtime.js';
 import { roomRoutes } from '../rooms/room-routes.js';
+import { screeningRoutes } from '../screenings/screening-routes.js';
 import { userRoutes } from '../social/user-routes.js';
 import { wishlistRoutes } from '../social/wishlist-routes.js';
 import { checkInRoutes } from '../tickets/check-in-routes.js';
@@ -15,13 +22,6 @@ import { analyticsRoutes } from '../tracking/analytics-routes.js';
 import type { GroupCommit } from '../tracking/group-commit.js';
 import { trackingRoutes } from '../tracking/tracking-routes.js';
 import { webRoutes } from '../web/web-routes.js';
-import { authRoutes } from './auth-routes.js';
-import { bookingRoutes } from './booking-routes.js';
-import { filmRoutes } from './film-routes.js';
-import { healthRoutes } from './health-routes.js';
-import { notificationRoutes } from './notification-routes.js';
-import { placeRoutes } from './place-routes.js';
-import { screeningRoutes } from './screening-routes.js';
 import type { TypedApp } from './typed-app.js';
 
 /** What every route plugin receives. */

@@ -1,6 +1,6 @@
 import { z } from 'zod';
+import { FILM_SORTS } from '../films/film-search.js';
 import { pageQuery, pageSchema } from '../pagination.js';
-import { FILM_SORTS } from '../queries/film-search.js';
 import { text } from './text.js';
 
 /** A film of the catalogue. */

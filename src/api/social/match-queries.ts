@@ -1,8 +1,8 @@
 import { sql } from 'kysely';
 import type { Db } from '../../projections/db/database.js';
 import { ApiError } from '../api-error.js';
+import { type Film, type FilmView, toFilm } from '../films/film-queries.js';
 import { decodeCursor, toPage } from '../pagination.js';
-import { type Film, type FilmView, toFilm } from '../queries/film-queries.js';
 import type { PageRequest, PublicUser } from './social-queries.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

@@ -2,8 +2,8 @@ import { sql } from 'kysely';
 import { z } from 'zod';
 import type { Db } from '../../projections/db/database.js';
 import { ApiError } from '../api-error.js';
+import { type Film, filmColumns, toFilm } from '../films/film-queries.js';
 import { cursorId, cursorTime, decodeCursor, toPage } from '../pagination.js';
-import { type Film, filmColumns, toFilm } from '../queries/film-queries.js';
 
 /** A user as others see them: never their email. */
 export interface PublicUser {

@@ -1,6 +1,6 @@
 import type { BookingState, ScheduledScreening } from '../../domain/screening/index.js';
 import type { Db } from '../../projections/db/database.js';
-import { type Booking, toBookingPayment } from '../queries/booking-queries.js';
+import { type Booking, toBookingPayment } from '../bookings/booking-queries.js';
 
 /** A booking of the aggregate's state in the API's shape (the door must not wait on projections). */
 export function bookingOfState(screening: ScheduledScreening, booking: BookingState): Booking {

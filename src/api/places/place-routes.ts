@@ -4,11 +4,11 @@ import { DomainError } from '../../domain/errors.js';
 import { pageQuery, pageSchema } from '../pagination.js';
 import { requireUser } from '../plugins/authentication.js';
 import { setPosition } from '../plugins/consistency.js';
-import { findPlace, listHostPlaces } from '../queries/place-queries.js';
 import { newResourceId } from '../resource-id.js';
+import type { RouteDeps } from '../routes/index.js';
+import type { TypedApp } from '../routes/typed-app.js';
 import { createPlaceBody, placeParams, placeSchema } from '../schemas/place.js';
-import type { RouteDeps } from './index.js';
-import type { TypedApp } from './typed-app.js';
+import { findPlace, listHostPlaces } from './place-queries.js';
 
 const tags = ['places'];
 const security = [{ bearer: [] }];

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import type { Db, ScreeningRow } from '../../projections/db/database.js';
+import { bookingCursor, toBooking } from '../bookings/booking-queries.js';
 import { cursorId, cursorTime, decodeCursor, toPage } from '../pagination.js';
 import type { Screening, SeatMap } from '../schemas/screening.js';
-import { bookingCursor, toBooking } from './booking-queries.js';
 
 const screeningCursor = z.object({ startsAt: cursorTime, id: cursorId });
 

@@ -1,11 +1,11 @@
 import type {} from '@fastify/websocket';
 import { listNotifications } from '../../projections/read-models/notifications/notification-inbox.js';
 import { ApiError } from '../api-error.js';
-import { NotificationSocket } from '../notifications/notification-socket.js';
 import { requireUser } from '../plugins/authentication.js';
+import type { RouteDeps } from '../routes/index.js';
+import type { TypedApp } from '../routes/typed-app.js';
 import { inboxQuery, inboxSchema, socketQuery } from '../schemas/notification.js';
-import type { RouteDeps } from './index.js';
-import type { TypedApp } from './typed-app.js';
+import { NotificationSocket } from './notification-socket.js';
 
 const tags = ['notifications'];
 const security = [{ bearer: [] }];

@@ -1,6 +1,6 @@
 import { ApiError } from '../api-error.js';
-import { filmGenres, findFilm } from '../queries/film-queries.js';
-import { searchFilms } from '../queries/film-search.js';
+import type { RouteDeps } from '../routes/index.js';
+import type { TypedApp } from '../routes/typed-app.js';
 import {
   filmPageSchema,
   filmParams,
@@ -8,8 +8,8 @@ import {
   filmSearchQuery,
   genresSchema,
 } from '../schemas/film.js';
-import type { RouteDeps } from './index.js';
-import type { TypedApp } from './typed-app.js';
+import { filmGenres, findFilm } from './film-queries.js';
+import { searchFilms } from './film-search.js';
 
 /** The public film catalogue. */
 export async function filmRoutes(app: TypedApp, { runtime }: RouteDeps) {

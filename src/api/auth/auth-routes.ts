@@ -1,11 +1,11 @@
 import { v7 } from 'uuid';
 import { ApiError } from '../api-error.js';
-import { hashPassword, verifyPassword } from '../auth/password.js';
 import { requireUser } from '../plugins/authentication.js';
-import { findUserByEmail, findUserById, insertUser } from '../queries/user-queries.js';
+import type { RouteDeps } from '../routes/index.js';
+import type { TypedApp } from '../routes/typed-app.js';
 import { loginBody, registerBody, sessionSchema, userSchema } from '../schemas/user.js';
-import type { RouteDeps } from './index.js';
-import type { TypedApp } from './typed-app.js';
+import { hashPassword, verifyPassword } from './password.js';
+import { findUserByEmail, findUserById, insertUser } from './user-queries.js';
 
 /** Registration, login and the caller's own account. */
 export async function authRoutes(app: TypedApp, { runtime, tokens }: RouteDeps) {

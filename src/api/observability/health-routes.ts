@@ -6,7 +6,7 @@ import {
 } from '../../projections/engine/projection-failures.js';
 import type { Runtime } from '../../runtime.js';
 import type { Realtime } from '../realtime/realtime.js';
-import type { TypedApp } from './typed-app.js';
+import type { TypedApp } from '../routes/typed-app.js';
 
 const healthSchema = z.object({
   /** ok: all good; degraded: serving, but a part is affected (say which); unavailable: not serving. */

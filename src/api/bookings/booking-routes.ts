@@ -7,21 +7,21 @@ import { expectedVersion } from '../if-match.js';
 import { pageSchema } from '../pagination.js';
 import { requireUser } from '../plugins/authentication.js';
 import { awaitReadModelsAtHead, setPosition } from '../plugins/consistency.js';
-import {
-  type Booking,
-  findBookingFor,
-  listUserBookings,
-  toBookingPayment,
-} from '../queries/booking-queries.js';
 import { newResourceId } from '../resource-id.js';
+import type { RouteDeps } from '../routes/index.js';
+import type { TypedApp } from '../routes/typed-app.js';
 import {
   bookingParams,
   bookingSchema,
   createBookingBody,
   myBookingsQuery,
 } from '../schemas/booking.js';
-import type { RouteDeps } from './index.js';
-import type { TypedApp } from './typed-app.js';
+import {
+  type Booking,
+  findBookingFor,
+  listUserBookings,
+  toBookingPayment,
+} from './booking-queries.js';
 
 const tags = ['bookings'];
 const security = [{ bearer: [] }];

@@ -10,18 +10,14 @@ import type { ScreeningEvent, ScreeningState } from '../../domain/screening/inde
 import type { Seating } from '../../domain/seat.js';
 import type { Runtime } from '../../runtime.js';
 import { ApiError } from '../api-error.js';
+import { findFilm } from '../films/film-queries.js';
 import { etag, expectedVersion } from '../if-match.js';
 import { pageQuery, pageSchema } from '../pagination.js';
 import { requireUser } from '../plugins/authentication.js';
 import { setPosition } from '../plugins/consistency.js';
-import { findFilm } from '../queries/film-queries.js';
-import {
-  findScreening,
-  findSeatMap,
-  listScreeningBookings,
-  searchScreenings,
-} from '../queries/screening-queries.js';
 import { newResourceId } from '../resource-id.js';
+import type { RouteDeps } from '../routes/index.js';
+import type { TypedApp } from '../routes/typed-app.js';
 import { bookingSchema } from '../schemas/booking.js';
 import {
   cancelScreeningBody,
@@ -33,8 +29,12 @@ import {
   searchScreeningsQuery,
   seatMapSchema,
 } from '../schemas/screening.js';
-import type { RouteDeps } from './index.js';
-import type { TypedApp } from './typed-app.js';
+import {
+  findScreening,
+  findSeatMap,
+  listScreeningBookings,
+  searchScreenings,
+} from './screening-queries.js';
 
 const tags = ['screenings'];
 const security = [{ bearer: [] }];
