@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { Db, Tx } from '../projections/db/database.js';
-import { FILM_COUNTERS } from '../projections/read-models.js';
+import { FILM_COUNTERS, keyOf } from '../projections/read-models.js';
 import {
   type ReadModelTable,
   replaysFilmCounters,
@@ -22,23 +22,6 @@ export interface RowDifference {
 
 type Row = Record<string, unknown>;
 
-const KEYS: Record<Compared, readonly string[]> = {
-  places: ['id'],
-  screenings: ['id'],
-  bookings: ['id'],
-  seat_claims: ['screening_id', 'seat_row', 'seat_number'],
-  rooms: ['id'],
-  room_members: ['room_id', 'user_id'],
-  room_invites: ['room_id', 'user_id'],
-  room_messages: ['id'],
-  follows: ['follower_id', 'followee_id'],
-  follow_counts: ['user_id'],
-  friends: ['user_id', 'friend_id'],
-  wishes: ['user_id', 'film_id'],
-  likes: ['user_id', 'film_id'],
-  films: ['id'],
-};
-
 /** The columns compared: every one, but only the counters of films (the rest is no replay's). */
 const COLUMNS: Partial<Record<Compared, readonly string[]>> = {
   films: ['id', ...FILM_COUNTERS.columns],
@@ -57,7 +40,10 @@ async function rowsByKey(db: Db | Tx, schema: string, table: Compared) {
   const selected = columns ? sql.join(columns.map((column) => sql.id(column))) : sql`*`;
   const { rows } = await sql<Row>`SELECT ${selected}
     FROM ${sql.table(`${schema}.${table}`)}`.execute(db);
-  const key = (row: Row) => KEYS[table].map((column) => `${column}=${show(row[column])}`).join(' ');
+  const key = (row: Row) =>
+    keyOf(table)
+      .map((column) => `${column}=${show(row[column])}`)
+      .join(' ');
   return new Map(rows.map((row) => [key(row), row]));
 }
 

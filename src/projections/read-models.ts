@@ -14,17 +14,66 @@ import { socialProjection } from './read-models/social/social-projection.js';
 export const READ_MODELS_PROJECTOR = 'read-models';
 
 /**
- * The API's read models, in the order they must see each event: screenings reads places and
+ * One swappable read model: the projections that write it (rebuilt together) and its tables,
+ * each with the primary key a replay compares rows by. A new read model is one entry here.
+ */
+export interface ReadModel {
+  /** What `cowatch replay --projection` accepts for it. */
+  readonly names: readonly string[];
+  readonly projections: readonly Projection[];
+  /** Projections whose rows these read while projecting: replayed first, never swapped. */
+  readonly reads?: readonly Projection[];
+  readonly tables: Readonly<Record<string, readonly string[]>>;
+}
+
+/**
+ * The swappable read models, in the order the projector runs them: screenings reads places and
  * the booking's status before bookings changes it; bookings reads screenings.
  */
+export const READ_MODELS: readonly ReadModel[] = [
+  { names: ['places'], projections: [placesProjection], tables: { places: ['id'] } },
+  {
+    // Screenings reads a booking's status when it ends and bookings reads the screening's host,
+    // so neither can be replayed without the other; screenings also reads place names.
+    names: ['screenings', 'bookings'],
+    projections: [screeningsProjection, bookingsProjection],
+    reads: [placesProjection],
+    tables: { screenings: ['id'], bookings: ['id'] },
+  },
+  {
+    names: ['seat-claims', 'seat_claims'],
+    projections: [seatClaimsProjection],
+    tables: { seat_claims: ['screening_id', 'seat_row', 'seat_number'] },
+  },
+  {
+    // Rooms, their members, invitations and chat: one projection writes the four tables.
+    names: ['rooms'],
+    projections: [roomsProjection],
+    tables: {
+      rooms: ['id'],
+      room_members: ['room_id', 'user_id'],
+      room_invites: ['room_id', 'user_id'],
+      room_messages: ['id'],
+    },
+  },
+  {
+    // Follows, wishes and likes read nothing but their own rows (and count into films).
+    names: ['social'],
+    projections: [socialProjection],
+    tables: {
+      follows: ['follower_id', 'followee_id'],
+      follow_counts: ['user_id'],
+      friends: ['user_id', 'friend_id'],
+      wishes: ['user_id', 'film_id'],
+      likes: ['user_id', 'film_id'],
+    },
+  },
+];
+
+/** The API's read models in the projector's order, the notifications inbox last. */
 export function readModelProjectionsFor(deps: ReadModelDeps = {}): readonly Projection[] {
   return [
-    placesProjection,
-    screeningsProjection,
-    bookingsProjection,
-    seatClaimsProjection,
-    socialProjection,
-    roomsProjection,
+    ...READ_MODELS.flatMap((model) => model.projections),
     // Last: it reads the screening and booking rows the others wrote for the same event.
     notificationsProjection(deps.publisher),
   ];
@@ -39,25 +88,24 @@ export interface ReadModelDeps {
 /** The read models without side effects: what rebuilds, replays and the CLI run. */
 export const readModelProjections: readonly Projection[] = readModelProjectionsFor();
 
+/** One of the read-model tables. */
+export type ReadModelTable = string;
+
 /**
  * The read-model tables a rebuild clears and refills from the log. Not `notifications`: its
  * cursors are what clients resume from, so a replay only adds the rows missing (ON CONFLICT).
  */
-export const READ_MODEL_TABLES = [
-  'places',
-  'screenings',
-  'bookings',
-  'seat_claims',
-  'rooms',
-  'room_members',
-  'room_invites',
-  'room_messages',
-  'follows',
-  'follow_counts',
-  'friends',
-  'wishes',
-  'likes',
-] as const;
+export const READ_MODEL_TABLES: readonly ReadModelTable[] = READ_MODELS.flatMap((model) =>
+  Object.keys(model.tables),
+);
+
+/** The primary key of each read-model table (and of `films`, for its counters). */
+export function keyOf(table: string): readonly string[] {
+  if (table === FILM_COUNTERS.table) return ['id'];
+  const model = READ_MODELS.find((candidate) => table in candidate.tables);
+  if (!model) throw new Error(`${table} is no read-model table`);
+  return model.tables[table] ?? [];
+}
 
 /**
  * Columns a projection keeps in a table that is no read model of its own: `films` is written by

@@ -43,7 +43,12 @@ describe('operations: metrics, health, security headers', () => {
     );
     expect(text).toContain('cowatch_command_conflicts_total');
     expect(text).toContain('cowatch_command_retries_total');
-    expect(text).toMatch(/cowatch_projection_lag_seconds\{projection="read-models"\} \d/);
+    // The series appears with the projector's first checkpoint, a moment after start.
+    await expect
+      .poll(async () => (await app.inject({ method: 'GET', url: '/metrics' })).body, {
+        timeout: 10_000,
+      })
+      .toMatch(/cowatch_projection_lag_seconds\{projection="read-models"\} \d/);
     expect(text).toMatch(/cowatch_websockets_open \d+/);
   });
 

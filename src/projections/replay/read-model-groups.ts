@@ -1,19 +1,14 @@
 import type { Projection } from '../engine/projection.js';
-import { placesProjection } from '../read-models/places/places-projection.js';
-import { roomsProjection } from '../read-models/rooms/rooms-projection.js';
-import { bookingsProjection } from '../read-models/screenings/bookings-projection.js';
-import { screeningsProjection } from '../read-models/screenings/screenings-projection.js';
-import { seatClaimsProjection } from '../read-models/screenings/seat-claims-projection.js';
-import { socialProjection } from '../read-models/social/social-projection.js';
 import {
   FILM_COUNTERS,
   READ_MODEL_TABLES,
+  READ_MODELS,
   READ_MODELS_PROJECTOR,
-  readModelProjections,
+  type ReadModel,
+  type ReadModelTable,
 } from '../read-models.js';
 
-/** One of the read-model tables. */
-export type ReadModelTable = (typeof READ_MODEL_TABLES)[number];
+export type { ReadModelTable };
 
 /** What a partial rebuild replays and what it swaps in. */
 export interface ReadModelGroup {
@@ -23,24 +18,14 @@ export interface ReadModelGroup {
   readonly tables: readonly ReadModelTable[];
 }
 
-/** The tables each swappable projection writes (notifications is none of them). */
-const TABLES_OF: Readonly<Record<string, readonly ReadModelTable[]>> = {
-  places: ['places'],
-  screenings: ['screenings'],
-  bookings: ['bookings'],
-  seat_claims: ['seat_claims'],
-  social: ['follows', 'follow_counts', 'friends', 'wishes', 'likes'],
-  rooms: ['rooms', 'room_members', 'room_invites', 'room_messages'],
-};
-
 /**
  * The projections whose every table is among `tables`: once those tables are swapped in whole,
  * a failure such a projection was stuck on is cleared and it resumes.
  */
 export function projectionsOwning(tables: readonly ReadModelTable[]): string[] {
-  return Object.entries(TABLES_OF)
-    .filter(([, owned]) => owned.every((table) => tables.includes(table)))
-    .map(([name]) => name);
+  return READ_MODELS.filter((model) =>
+    Object.keys(model.tables).every((table) => tables.includes(table)),
+  ).flatMap((model) => model.projections.map((projection) => projection.name));
 }
 
 /** Whether replaying `tables` recounts the films' counters ({@link FILM_COUNTERS}). */
@@ -53,30 +38,18 @@ export function replaysFilmCounters(tables: readonly ReadModelTable[]): boolean 
  * resume from) are left out: their live rows stay as they are.
  */
 export const ALL_READ_MODELS: ReadModelGroup = {
-  projections: readModelProjections.filter((projection) => projection.name in TABLES_OF),
+  projections: READ_MODELS.flatMap((model) => model.projections),
   tables: READ_MODEL_TABLES,
 };
-// Screenings reads a booking's status when it ends and bookings reads the screening's host,
-// so neither can be replayed without the other; screenings also reads place names.
-const screeningsAndBookings: ReadModelGroup = {
-  projections: [placesProjection, screeningsProjection, bookingsProjection],
-  tables: ['screenings', 'bookings'],
-};
-// Follows, wishes and likes read nothing but their own rows (and count into films).
-const social: ReadModelGroup = { projections: [socialProjection], tables: TABLES_OF.social ?? [] };
 
-// Rooms, their members, invitations and chat: one projection writes the four tables.
-const rooms: ReadModelGroup = { projections: [roomsProjection], tables: TABLES_OF.rooms ?? [] };
+const groupOf = (model: ReadModel): ReadModelGroup => ({
+  projections: [...(model.reads ?? []), ...model.projections],
+  tables: Object.keys(model.tables),
+});
 
 const groups: ReadonlyMap<string, ReadModelGroup> = new Map([
   [READ_MODELS_PROJECTOR, ALL_READ_MODELS],
-  ['places', { projections: [placesProjection], tables: ['places'] }],
-  ['screenings', screeningsAndBookings],
-  ['bookings', screeningsAndBookings],
-  ['seat-claims', { projections: [seatClaimsProjection], tables: ['seat_claims'] }],
-  ['seat_claims', { projections: [seatClaimsProjection], tables: ['seat_claims'] }],
-  ['rooms', rooms],
-  ['social', social],
+  ...READ_MODELS.flatMap((model) => model.names.map((name) => [name, groupOf(model)] as const)),
 ]);
 
 /** Names accepted by {@link readModelGroup}. */

@@ -5,7 +5,12 @@ import { lockCheckpoint, saveCheckpoint, waitForPosition } from '../engine/check
 import type { Projection } from '../engine/projection.js';
 import { clearProjectionFailures } from '../engine/projection-failures.js';
 import { Projector } from '../engine/projector.js';
-import { READ_MODEL_TABLES, READ_MODELS_PROJECTOR, readModelProjections } from '../read-models.js';
+import {
+  READ_MODEL_TABLES,
+  READ_MODELS_PROJECTOR,
+  type ReadModelTable,
+  readModelProjections,
+} from '../read-models.js';
 import { replaysFilmCounters } from './read-model-groups.js';
 import { resetFilmCounters } from './scratch-schema.js';
 
@@ -17,7 +22,7 @@ export interface RebuildOptions {
   readonly name?: string;
   readonly projections?: readonly Projection[];
   /** The tables emptied before the replay (default the read-model tables). */
-  readonly tables?: readonly (typeof READ_MODEL_TABLES)[number][];
+  readonly tables?: readonly ReadModelTable[];
   readonly batchSize?: number;
   /** Give up waiting for the replay after this long (default 10 minutes). */
   readonly timeoutMs?: number;
