@@ -18,7 +18,7 @@ import {
 import type { EventStore } from '../../../eventstore/event-store.js';
 import type { Db } from '../../../projections/db/database.js';
 import { listMessages } from '../room-queries.js';
-import { factsOf, presentRoom } from '../room-views.js';
+import { factsOf, knownPresence, presentRoom } from '../room-views.js';
 import { busMessagesFor, type ChatMessageView, type RoomBusMessage } from './room-bus-messages.js';
 import { outgoing, type RoomConnection } from './room-connection.js';
 import type { RoomClientMessage } from './room-live-messages.js';
@@ -57,6 +57,7 @@ const MEMBERS_EVERY_MS = 200;
  */
 export class LiveRoom {
   readonly connections = new Set<RoomConnection>();
+  /** What each node last said of each member, by `<node> <userId>`. */
   readonly presence = new Map<string, PresenceEntry>();
   lastSeq = -1;
   status: PlaybackRecord['status'] = 'paused';
@@ -104,7 +105,8 @@ export class LiveRoom {
         return;
       }
       case 'presence':
-        this.presence.set(message.entry.userId, message.entry);
+        // By node too: a member online on one node stays so when their socket on another closes.
+        this.presence.set(`${message.node} ${message.entry.userId}`, message.entry);
         this.scheduleMembers();
         await this.checkWaiting();
         return;
@@ -173,9 +175,8 @@ export class LiveRoom {
   async snapshot(connection: RoomConnection): Promise<void> {
     const { state } = await this.deps.commands.rooms.load(this.roomId);
     if (!state) return;
-    const room = await presentRoom(this.deps.db, factsOf(state), () =>
-      presenceView(this.presence.values()),
-    );
+    const presence = knownPresence(this.roomId, presenceView(this.presence.values()));
+    const room = await presentRoom(this.deps.db, factsOf(state), presence);
     const chat = await this.#recentChat();
     const serverTime = this.deps.now().toISOString();
     connection.sendSnapshot(
@@ -208,9 +209,8 @@ export class LiveRoom {
     if (this.connections.size === 0) return;
     const { state } = await this.deps.commands.rooms.load(this.roomId);
     if (!state) return;
-    const room = await presentRoom(this.deps.db, factsOf(state), () =>
-      presenceView(this.presence.values()),
-    );
+    const presence = knownPresence(this.roomId, presenceView(this.presence.values()));
+    const room = await presentRoom(this.deps.db, factsOf(state), presence);
     const members = outgoing({ type: 'members', members: room.members });
     for (const c of this.connections) c.send(members);
   }
