@@ -20,7 +20,7 @@ import type { Db } from '../../../projections/db/database.js';
 import { listMessages } from '../room-queries.js';
 import { factsOf, knownPresence, presentRoom } from '../room-views.js';
 import { busMessagesFor, type ChatMessageView, type RoomBusMessage } from './room-bus-messages.js';
-import { outgoing, type RoomConnection } from './room-connection.js';
+import { type Outgoing, outgoing, type RoomConnection } from './room-connection.js';
 import type { RoomClientMessage } from './room-live-messages.js';
 import {
   onlineRoundTrips,
@@ -64,6 +64,8 @@ export class LiveRoom {
   closed = false;
   #chain: Promise<void> = Promise.resolve();
   #membersTimer: NodeJS.Timeout | undefined;
+  /** The last members list sent to every socket here; none since the last snapshot. */
+  #lastMembers: string | undefined;
   #releasing = false;
 
   constructor(
@@ -104,12 +106,17 @@ export class LiveRoom {
         for (const c of this.connections) c.send(chat);
         return;
       }
-      case 'presence':
+      case 'presence': {
         // By node too: a member online on one node stays so when their socket on another closes.
-        this.presence.set(`${message.node} ${message.entry.userId}`, message.entry);
-        this.scheduleMembers();
+        const key = `${message.node} ${message.entry.userId}`;
+        const before = this.presence.get(key);
+        this.presence.set(key, message.entry);
+        // A new round trip or buffering start shows nowhere in `members`: no list for it (a
+        // crowd's round trips move together under load, and each list goes to every socket).
+        if (!before || shownChanged(before, message.entry)) this.scheduleMembers();
         await this.checkWaiting();
         return;
+      }
       case 'changed':
         this.scheduleMembers();
         return;
@@ -178,6 +185,8 @@ export class LiveRoom {
     const presence = knownPresence(this.roomId, presenceView(this.presence.values()));
     const room = await presentRoom(this.deps.db, factsOf(state), presence);
     const chat = await this.#recentChat();
+    // This socket now shows the room as of now, maybe unlike the last list: the next one goes out.
+    this.#lastMembers = undefined;
     const serverTime = this.deps.now().toISOString();
     connection.sendSnapshot(
       { type: 'snapshot', room, playback: room.playback, chat, serverTime },
@@ -211,7 +220,11 @@ export class LiveRoom {
     if (!state) return;
     const presence = knownPresence(this.roomId, presenceView(this.presence.values()));
     const room = await presentRoom(this.deps.db, factsOf(state), presence);
-    const members = outgoing({ type: 'members', members: room.members });
+    const text = JSON.stringify({ type: 'members', members: room.members });
+    // Unchanged (a membership event that left the list as it was): every socket has it already.
+    if (text === this.#lastMembers) return;
+    this.#lastMembers = text;
+    const members: Outgoing = { data: Buffer.from(text) };
     for (const c of this.connections) c.send(members);
   }
 
@@ -339,6 +352,12 @@ export class LiveRoom {
       requestId,
     });
   }
+}
+
+/** Whether what `members` shows of a member (online, ready) differs between two entries. */
+function shownChanged(before: PresenceEntry, after: PresenceEntry): boolean {
+  const ready = (e: PresenceEntry) => e.online && e.state === 'ready';
+  return before.online !== after.online || ready(before) !== ready(after);
 }
 
 function toControl(message: Control): PlaybackControl | undefined {
