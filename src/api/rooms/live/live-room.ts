@@ -153,11 +153,23 @@ export class LiveRoom {
   }
 
   /**
+   * Whether the room's stream is ahead of what this node forwarded; if so, catches up in bus
+   * order. The look is taken beside the bus queue, not in it: a read waiting for a database
+   * connection must not hold back the playbacks behind it, and it rarely finds anything.
+   */
+  async catchUp(): Promise<void> {
+    const { state } = await this.deps.commands.rooms.load(this.roomId);
+    if (!state) return;
+    const behind = state.status === 'open' ? state.playback.seq > this.lastSeq : !this.closed;
+    if (behind) this.enqueue(() => this.#catchUpInOrder());
+  }
+
+  /**
    * Catches up with the room's stream: what was appended without reaching this node's bus
    * (the room closer runs in the projecting process; a message lost while Redis was away) is
    * forwarded here, in seq order, as if it had come over the bus.
    */
-  async catchUp(): Promise<void> {
+  async #catchUpInOrder(): Promise<void> {
     const { state } = await this.deps.commands.rooms.load(this.roomId);
     if (!state) return;
     if (state.playback.seq > this.lastSeq && state.status === 'open') {

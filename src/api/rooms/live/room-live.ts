@@ -328,7 +328,9 @@ export class RoomLive {
       }
       if (now - entry.caughtUpAt > CATCH_UP_MS) {
         entry.caughtUpAt = now;
-        live.enqueue(() => live.catchUp());
+        live.catchUp().catch((error: unknown) => {
+          this.log.warn({ err: error, roomId }, 'room catch-up failed; will retry');
+        });
       }
       // On the timeline's clock, the one the room closer judges emptiness by.
       const serverNow = this.runtime.now().getTime();
