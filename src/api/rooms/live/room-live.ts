@@ -301,7 +301,7 @@ export class RoomLive {
       // After the offline presence went out on the bus: unsubscribing first would drop it here.
       live.enqueue(async () => {
         entry?.unsubscribe();
-        await this.#writePresence(live.roomId);
+        await this.#writePresence([live.roomId]);
       });
     }
   }
@@ -309,6 +309,7 @@ export class RoomLive {
   #sweepAll(): void {
     const now = Date.now();
     const pingEveryMs = Math.min(5000, this.options.silentMs / 3);
+    const presenceDue: string[] = [];
     for (const [roomId, entry] of this.#rooms) {
       const { live } = entry;
       for (const c of live.connections) {
@@ -336,22 +337,27 @@ export class RoomLive {
       const serverNow = this.runtime.now().getTime();
       if (serverNow - entry.presenceWrittenAt > PRESENCE_WRITE_MS && live.connections.size > 0) {
         entry.presenceWrittenAt = serverNow;
-        void this.#writePresence(roomId);
+        presenceDue.push(roomId);
       }
     }
+    if (presenceDue.length > 0) void this.#writePresence(presenceDue);
   }
 
-  /** Records that someone was online in the room just now (for the room closer). */
-  async #writePresence(roomId: string): Promise<void> {
+  /**
+   * Records that someone was online in the rooms just now (for the room closer), in one
+   * statement: rooms opened together fall due together, and a commit each would queue for the
+   * pool beside the controls' appends.
+   */
+  async #writePresence(roomIds: readonly string[]): Promise<void> {
     const at = this.runtime.now();
     try {
       await this.runtime.db
         .insertInto('room_presence')
-        .values({ room_id: roomId, last_online_at: at })
+        .values(roomIds.map((roomId) => ({ room_id: roomId, last_online_at: at })))
         .onConflict((oc) => oc.column('room_id').doUpdateSet({ last_online_at: at }))
         .execute();
     } catch (error) {
-      this.log.warn({ err: error, roomId }, 'could not record room presence');
+      this.log.warn({ err: error, roomIds }, 'could not record room presence');
     }
   }
 }
