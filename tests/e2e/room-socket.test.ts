@@ -178,6 +178,23 @@ describe('room socket', () => {
     expect(Date.now() - started).toBeLessThan(2000);
   });
 
+  it('counts room sockets in cowatch_websockets_open', async () => {
+    const open = async () => {
+      const text = (await t.app.inject({ url: '/metrics' })).body;
+      return Number(/^cowatch_websockets_open (\d+)$/m.exec(text)?.[1]);
+    };
+    const roomId = await openRoom();
+    const before = await open();
+    const socket = await connect(roomId, ann);
+    expect(await open()).toBe(before + 1);
+    await socket.close();
+    const deadline = Date.now() + 5000;
+    while ((await open()) !== before && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    expect(await open()).toBe(before);
+  });
+
   it('shows a silently dropped socket offline and does not wait for it', async () => {
     const roomId = await openRoom();
     const a = await connect(roomId, host);

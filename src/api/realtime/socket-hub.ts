@@ -22,6 +22,8 @@ export interface LiveConnection {
 export class SocketHub {
   readonly #connections = new Map<LiveConnection, () => void>();
   readonly #silent = new WeakSet<WebSocket>();
+  /** Sockets another part drives (room sockets), counted here while open. */
+  readonly #tracked = new Set<WebSocket>();
   readonly #unsubscribeGap: () => void;
   readonly #heartbeat: NodeJS.Timeout;
 
@@ -35,9 +37,16 @@ export class SocketHub {
     this.#heartbeat = setInterval(() => this.#ping(), pingMs).unref();
   }
 
-  /** Open sockets on this node. */
+  /** Open sockets on this node, those the hub drives and those it only counts. */
   get size(): number {
-    return this.#connections.size;
+    return this.#connections.size + this.#tracked.size;
+  }
+
+  /** Counts a socket driven elsewhere (its own topics and pings) until it closes. */
+  track(socket: WebSocket): void {
+    if (socket.readyState > 1) return;
+    this.#tracked.add(socket);
+    socket.once('close', () => this.#tracked.delete(socket));
   }
 
   /** Registers a connection until its socket closes. */

@@ -8,10 +8,18 @@ export interface MemberPresence {
   readonly ready: boolean;
 }
 
-/** Presence of a room's members as this node knows it. */
-export type PresenceLookup = (roomId: string) => ReadonlyMap<string, MemberPresence>;
+/** Presence of the members of rooms, by room id then user id. */
+export type PresenceLookup = (
+  roomIds: readonly string[],
+) => Promise<ReadonlyMap<string, ReadonlyMap<string, MemberPresence>>>;
 
-export const noPresence: PresenceLookup = () => new Map();
+export const noPresence: PresenceLookup = async () => new Map();
+
+/** The presence of one room, known already (a node's live view of a room it follows). */
+export const knownPresence =
+  (roomId: string, view: ReadonlyMap<string, MemberPresence>): PresenceLookup =>
+  async () =>
+    new Map([[roomId, view]]);
 
 /** The facts a room view is made of, from the aggregate or from the read model. */
 export interface RoomFacts {
@@ -63,11 +71,12 @@ export async function presentRooms(db: Db, rooms: readonly RoomFacts[], presence
           .select(['id', 'display_name'])
           .where('id', 'in', userIds)
           .execute();
+  const presences = await presence(rooms.map((r) => r.id));
   const filmById = new Map(films.map((f) => [f.id, f]));
   const names = new Map(users.map((u) => [u.id, u.display_name]));
   return rooms.map((room) => {
     const film = filmById.get(room.filmId);
-    const live = presence(room.id);
+    const live = presences.get(room.id) ?? new Map<string, MemberPresence>();
     return {
       id: room.id,
       filmId: room.filmId,

@@ -18,9 +18,9 @@ import {
 import type { EventStore } from '../../../eventstore/event-store.js';
 import type { Db } from '../../../projections/db/database.js';
 import { listMessages } from '../room-queries.js';
-import { factsOf, presentRoom } from '../room-views.js';
+import { factsOf, knownPresence, presentRoom } from '../room-views.js';
 import { busMessagesFor, type ChatMessageView, type RoomBusMessage } from './room-bus-messages.js';
-import { outgoing, type RoomConnection } from './room-connection.js';
+import { type Outgoing, outgoing, type RoomConnection } from './room-connection.js';
 import type { RoomClientMessage } from './room-live-messages.js';
 import {
   onlineRoundTrips,
@@ -57,12 +57,15 @@ const MEMBERS_EVERY_MS = 200;
  */
 export class LiveRoom {
   readonly connections = new Set<RoomConnection>();
+  /** What each node last said of each member, by `<node> <userId>`. */
   readonly presence = new Map<string, PresenceEntry>();
   lastSeq = -1;
   status: PlaybackRecord['status'] = 'paused';
   closed = false;
   #chain: Promise<void> = Promise.resolve();
   #membersTimer: NodeJS.Timeout | undefined;
+  /** The last members list sent to every socket here; none since the last snapshot. */
+  #lastMembers: string | undefined;
   #releasing = false;
 
   constructor(
@@ -103,11 +106,17 @@ export class LiveRoom {
         for (const c of this.connections) c.send(chat);
         return;
       }
-      case 'presence':
-        this.presence.set(message.entry.userId, message.entry);
-        this.scheduleMembers();
+      case 'presence': {
+        // By node too: a member online on one node stays so when their socket on another closes.
+        const key = `${message.node} ${message.entry.userId}`;
+        const before = this.presence.get(key);
+        this.presence.set(key, message.entry);
+        // A new round trip or buffering start shows nowhere in `members`: no list for it (a
+        // crowd's round trips move together under load, and each list goes to every socket).
+        if (!before || shownChanged(before, message.entry)) this.scheduleMembers();
         await this.checkWaiting();
         return;
+      }
       case 'changed':
         this.scheduleMembers();
         return;
@@ -144,11 +153,23 @@ export class LiveRoom {
   }
 
   /**
+   * Whether the room's stream is ahead of what this node forwarded; if so, catches up in bus
+   * order. The look is taken beside the bus queue, not in it: a read waiting for a database
+   * connection must not hold back the playbacks behind it, and it rarely finds anything.
+   */
+  async catchUp(): Promise<void> {
+    const { state } = await this.deps.commands.rooms.load(this.roomId);
+    if (!state) return;
+    const behind = state.status === 'open' ? state.playback.seq > this.lastSeq : !this.closed;
+    if (behind) this.enqueue(() => this.#catchUpInOrder());
+  }
+
+  /**
    * Catches up with the room's stream: what was appended without reaching this node's bus
    * (the room closer runs in the projecting process; a message lost while Redis was away) is
    * forwarded here, in seq order, as if it had come over the bus.
    */
-  async catchUp(): Promise<void> {
+  async #catchUpInOrder(): Promise<void> {
     const { state } = await this.deps.commands.rooms.load(this.roomId);
     if (!state) return;
     if (state.playback.seq > this.lastSeq && state.status === 'open') {
@@ -173,10 +194,11 @@ export class LiveRoom {
   async snapshot(connection: RoomConnection): Promise<void> {
     const { state } = await this.deps.commands.rooms.load(this.roomId);
     if (!state) return;
-    const room = await presentRoom(this.deps.db, factsOf(state), () =>
-      presenceView(this.presence.values()),
-    );
+    const presence = knownPresence(this.roomId, presenceView(this.presence.values()));
+    const room = await presentRoom(this.deps.db, factsOf(state), presence);
     const chat = await this.#recentChat();
+    // This socket now shows the room as of now, maybe unlike the last list: the next one goes out.
+    this.#lastMembers = undefined;
     const serverTime = this.deps.now().toISOString();
     connection.sendSnapshot(
       { type: 'snapshot', room, playback: room.playback, chat, serverTime },
@@ -208,10 +230,13 @@ export class LiveRoom {
     if (this.connections.size === 0) return;
     const { state } = await this.deps.commands.rooms.load(this.roomId);
     if (!state) return;
-    const room = await presentRoom(this.deps.db, factsOf(state), () =>
-      presenceView(this.presence.values()),
-    );
-    const members = outgoing({ type: 'members', members: room.members });
+    const presence = knownPresence(this.roomId, presenceView(this.presence.values()));
+    const room = await presentRoom(this.deps.db, factsOf(state), presence);
+    const text = JSON.stringify({ type: 'members', members: room.members });
+    // Unchanged (a membership event that left the list as it was): every socket has it already.
+    if (text === this.#lastMembers) return;
+    this.#lastMembers = text;
+    const members: Outgoing = { data: Buffer.from(text) };
     for (const c of this.connections) c.send(members);
   }
 
@@ -339,6 +364,12 @@ export class LiveRoom {
       requestId,
     });
   }
+}
+
+/** Whether what `members` shows of a member (online, ready) differs between two entries. */
+function shownChanged(before: PresenceEntry, after: PresenceEntry): boolean {
+  const ready = (e: PresenceEntry) => e.online && e.state === 'ready';
+  return before.online !== after.online || ready(before) !== ready(after);
 }
 
 function toControl(message: Control): PlaybackControl | undefined {

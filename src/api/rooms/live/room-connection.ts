@@ -5,15 +5,20 @@ const OPEN = 1;
 // A member this far behind is not reading: drop it rather than hold its backlog in memory.
 const MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
 
-/** A message serialised once for all the sockets of a room; `seq` for playback changes. */
+/**
+ * A message serialised and UTF-8 encoded once for all the sockets of a room (a string would be
+ * encoded again for every socket); `seq` for playback changes.
+ */
 export interface Outgoing {
-  readonly text: string;
+  readonly data: Buffer;
   readonly seq?: number;
 }
 
 /** Serialises a message once, for every socket it goes to. */
-export const outgoing = (message: object, seq?: number): Outgoing =>
-  seq === undefined ? { text: JSON.stringify(message) } : { text: JSON.stringify(message), seq };
+export const outgoing = (message: object, seq?: number): Outgoing => {
+  const data = Buffer.from(JSON.stringify(message));
+  return seq === undefined ? { data } : { data, seq };
+};
 
 /**
  * One member's room socket on this node: what it last said (ready or buffering, its media
@@ -90,20 +95,21 @@ export class RoomConnection {
       if (this.seq !== undefined && message.seq <= this.seq) return;
       this.seq = message.seq;
     }
-    this.#writeText(message.text);
+    this.#write(message.data);
   }
 
   /** Writes at once (replies to this client: pong, error). */
   write(message: object): void {
-    this.#writeText(JSON.stringify(message));
+    this.#write(JSON.stringify(message));
   }
 
-  #writeText(text: string): void {
+  #write(data: string | Buffer): void {
     if (this.socket.readyState !== OPEN) return;
     if (this.socket.bufferedAmount > MAX_BUFFERED_BYTES) {
       this.socket.terminate();
       return;
     }
-    this.socket.send(text);
+    // A text frame either way: the client parses JSON text.
+    this.socket.send(data, { binary: false });
   }
 }

@@ -5,15 +5,23 @@ import { setRoomMembership } from '../../../commands/room-commands.js';
 import type { RoomEvent } from '../../../domain/room/index.js';
 import type { Runtime } from '../../../runtime.js';
 import type { RealtimeBus } from '../../realtime/realtime-bus.js';
-import type { PresenceLookup } from '../room-views.js';
+import type { SocketHub } from '../../realtime/socket-hub.js';
+import type { MemberPresence, PresenceLookup } from '../room-views.js';
 import { LiveRoom } from './live-room.js';
+import { type PresenceBoard, presenceBoard } from './presence-board.js';
 import { parseRoomBusMessage, type RoomBusMessage, roomTopic } from './room-bus-messages.js';
 import { RoomConnection } from './room-connection.js';
 import { roomClientMessage } from './room-live-messages.js';
-import { presenceView, type WaitBudget } from './room-presence.js';
+import type { WaitBudget } from './room-presence.js';
 
 /** The part of the realtime bus rooms use: the API's bus, shared by every node through Redis. */
 export type RoomBus = Pick<RealtimeBus, 'publish' | 'subscribe' | 'onGap'>;
+
+/** What rooms use of the app's realtime delivery: its bus, and its hub to count sockets. */
+export interface RoomRealtime {
+  readonly bus: RoomBus;
+  readonly sockets: Pick<SocketHub, 'track'>;
+}
 
 /** Timeouts of room sockets (configurable so tests can shrink them). */
 export interface RoomLiveOptions extends WaitBudget {
@@ -25,6 +33,10 @@ export interface RoomLiveOptions extends WaitBudget {
 const PRESENCE_WRITE_MS = 60_000;
 // This often each room re-reads its stream for what never came over the bus (e.g. the closer).
 const CATCH_UP_MS = 2_000;
+// This node's members on the shared presence board lapse this long after its last refresh (a
+// node that died stops showing them), and are refreshed well before.
+const BOARD_TTL_MS = 30_000;
+const BOARD_REFRESH_MS = 10_000;
 
 /**
  * This node's room sockets: one LiveRoom per room with sockets here, following the bus topic
@@ -35,20 +47,34 @@ export class RoomLive {
   readonly node = randomUUID();
   readonly #rooms = new Map<
     string,
-    { live: LiveRoom; unsubscribe: () => void; presenceWrittenAt: number; caughtUpAt: number }
+    {
+      live: LiveRoom;
+      unsubscribe: () => void;
+      presenceWrittenAt: number;
+      caughtUpAt: number;
+      sharedAt: number;
+    }
   >();
   readonly #sweep: NodeJS.Timeout;
   readonly #unsubscribeGap: () => void;
+  readonly #board: PresenceBoard;
+  readonly #unshared = new Set<string>();
+  #sharing: NodeJS.Immediate | undefined;
+  private readonly bus: RoomBus;
+  private readonly sockets: RoomRealtime['sockets'];
 
   constructor(
     private readonly runtime: Runtime,
-    private readonly bus: RoomBus,
+    realtime: RoomRealtime,
     private readonly log: FastifyBaseLogger,
     private readonly options: RoomLiveOptions,
   ) {
+    this.bus = realtime.bus;
+    this.sockets = realtime.sockets;
+    this.#board = presenceBoard(runtime.config.REDIS_URL, this.node, BOARD_TTL_MS, log);
     this.#sweep = setInterval(() => this.#sweepAll(), options.sweepMs).unref();
     // Messages may have been lost: every node re-reads where each room stands.
-    this.#unsubscribeGap = bus.onGap(() => {
+    this.#unsubscribeGap = this.bus.onGap(() => {
       for (const { live } of this.#rooms.values()) {
         live.enqueue(async () => {
           const before = live.lastSeq;
@@ -59,9 +85,8 @@ export class RoomLive {
     });
   }
 
-  /** Online and ready members of a room, as this node knows them. */
-  readonly presence: PresenceLookup = (roomId) =>
-    presenceView(this.#rooms.get(roomId)?.live.presence.values() ?? []);
+  /** Online and ready members of rooms, as every node reports them on the presence board. */
+  readonly presence: PresenceLookup = (roomIds) => this.#board.read(roomIds);
 
   /** Publishes what sockets must hear of events appended outside the socket (REST, closer). */
   async publishEvents(roomId: string, events: readonly RoomEvent[]): Promise<void> {
@@ -74,6 +99,8 @@ export class RoomLive {
     const live = this.#room(roomId);
     const connection = new RoomConnection(userId, socket, Date.now());
     live.connections.add(connection);
+    this.sockets.track(socket);
+    this.#share(roomId);
     socket.on('message', (raw, isBinary) => {
       connection.lastHeard = Date.now();
       this.#receive(live, connection, isBinary ? undefined : String(raw));
@@ -94,15 +121,37 @@ export class RoomLive {
     });
   }
 
-  /** Stops sweeping and drops every room socket. */
-  close(): void {
+  /** Stops sweeping, drops every room socket and takes this node's members off the board. */
+  async close(): Promise<void> {
     clearInterval(this.#sweep);
+    if (this.#sharing) clearImmediate(this.#sharing);
     this.#unsubscribeGap();
     for (const { live, unsubscribe } of this.#rooms.values()) {
       unsubscribe();
       for (const c of live.connections) c.socket.terminate();
     }
     this.#rooms.clear();
+    await this.#board.close();
+  }
+
+  /** Puts the room's members here on the presence board, with other changes of this turn. */
+  #share(roomId: string): void {
+    this.#unshared.add(roomId);
+    this.#sharing ??= setImmediate(() => {
+      this.#sharing = undefined;
+      for (const id of this.#unshared) void this.#board.put(id, this.#membersHere(id));
+      this.#unshared.clear();
+    });
+  }
+
+  /** The members with a socket of the room on this node: online, and ready if any socket is. */
+  #membersHere(roomId: string): Map<string, MemberPresence> {
+    const members = new Map<string, MemberPresence>();
+    for (const c of this.#rooms.get(roomId)?.live.connections ?? []) {
+      const ready = c.state === 'ready' || (members.get(c.userId)?.ready ?? false);
+      members.set(c.userId, { online: true, ready });
+    }
+    return members;
   }
 
   #room(roomId: string): LiveRoom {
@@ -137,7 +186,14 @@ export class RoomLive {
       },
       () => subscribed(),
     );
-    this.#rooms.set(roomId, { live, unsubscribe, presenceWrittenAt: 0, caughtUpAt: Date.now() });
+    const at = Date.now();
+    this.#rooms.set(roomId, {
+      live,
+      unsubscribe,
+      presenceWrittenAt: 0,
+      caughtUpAt: at,
+      sharedAt: at,
+    });
     return live;
   }
 
@@ -219,6 +275,7 @@ export class RoomLive {
       connection.bufferingSince = null;
     } else connection.bufferingSince = Date.now();
     void this.#announce(live, connection);
+    this.#share(live.roomId);
   }
 
   /** Tells every node what this connection's member is doing now. */
@@ -237,13 +294,14 @@ export class RoomLive {
     // Another socket of the same member here keeps them online.
     const other = [...live.connections].find((c) => c.userId === connection.userId);
     void this.#announce(live, other ?? connection);
+    this.#share(live.roomId);
     if (live.connections.size === 0) {
       const entry = this.#rooms.get(live.roomId);
       this.#rooms.delete(live.roomId);
       // After the offline presence went out on the bus: unsubscribing first would drop it here.
       live.enqueue(async () => {
         entry?.unsubscribe();
-        await this.#writePresence(live.roomId);
+        await this.#writePresence([live.roomId]);
       });
     }
   }
@@ -251,6 +309,7 @@ export class RoomLive {
   #sweepAll(): void {
     const now = Date.now();
     const pingEveryMs = Math.min(5000, this.options.silentMs / 3);
+    const presenceDue: string[] = [];
     for (const [roomId, entry] of this.#rooms) {
       const { live } = entry;
       for (const c of live.connections) {
@@ -264,30 +323,41 @@ export class RoomLive {
         if (c.rttChanged()) void this.#announce(live, c);
       }
       live.enqueue(() => live.checkWaiting());
+      if (now - entry.sharedAt > BOARD_REFRESH_MS) {
+        entry.sharedAt = now;
+        this.#share(roomId);
+      }
       if (now - entry.caughtUpAt > CATCH_UP_MS) {
         entry.caughtUpAt = now;
-        live.enqueue(() => live.catchUp());
+        live.catchUp().catch((error: unknown) => {
+          this.log.warn({ err: error, roomId }, 'room catch-up failed; will retry');
+        });
       }
       // On the timeline's clock, the one the room closer judges emptiness by.
       const serverNow = this.runtime.now().getTime();
       if (serverNow - entry.presenceWrittenAt > PRESENCE_WRITE_MS && live.connections.size > 0) {
         entry.presenceWrittenAt = serverNow;
-        void this.#writePresence(roomId);
+        presenceDue.push(roomId);
       }
     }
+    if (presenceDue.length > 0) void this.#writePresence(presenceDue);
   }
 
-  /** Records that someone was online in the room just now (for the room closer). */
-  async #writePresence(roomId: string): Promise<void> {
+  /**
+   * Records that someone was online in the rooms just now (for the room closer), in one
+   * statement: rooms opened together fall due together, and a commit each would queue for the
+   * pool beside the controls' appends.
+   */
+  async #writePresence(roomIds: readonly string[]): Promise<void> {
     const at = this.runtime.now();
     try {
       await this.runtime.db
         .insertInto('room_presence')
-        .values({ room_id: roomId, last_online_at: at })
+        .values(roomIds.map((roomId) => ({ room_id: roomId, last_online_at: at })))
         .onConflict((oc) => oc.column('room_id').doUpdateSet({ last_online_at: at }))
         .execute();
     } catch (error) {
-      this.log.warn({ err: error, roomId }, 'could not record room presence');
+      this.log.warn({ err: error, roomIds }, 'could not record room presence');
     }
   }
 }

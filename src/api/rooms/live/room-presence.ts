@@ -56,14 +56,16 @@ export function nextWaitExpiry(
   return next;
 }
 
-/** Online and ready flags by user, as the room view shows them. */
+/** Online and ready flags by user, as the room view shows them: online or ready anywhere wins. */
 export function presenceView(entries: Iterable<PresenceEntry>): Map<string, MemberPresence> {
   const view = new Map<string, MemberPresence>();
-  for (const entry of entries)
+  for (const entry of entries) {
+    const known = view.get(entry.userId);
     view.set(entry.userId, {
-      online: entry.online,
-      ready: entry.online && entry.state === 'ready',
+      online: entry.online || (known?.online ?? false),
+      ready: (entry.online && entry.state === 'ready') || (known?.ready ?? false),
     });
+  }
   return view;
 }
 
