@@ -33,6 +33,7 @@ const KEYS: Record<Compared, readonly string[]> = {
   friends: ['user_id', 'friend_id'],
   wishes: ['user_id', 'film_id'],
   likes: ['user_id', 'film_id'],
+  friend_wants: ['user_id', 'film_id'],
   films: ['id'],
 };
 

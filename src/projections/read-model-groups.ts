@@ -29,7 +29,7 @@ const TABLES_OF: Readonly<Record<string, readonly ReadModelTable[]>> = {
   screenings: ['screenings'],
   bookings: ['bookings'],
   seat_claims: ['seat_claims'],
-  social: ['follows', 'follow_counts', 'friends', 'wishes', 'likes'],
+  social: ['follows', 'follow_counts', 'friends', 'wishes', 'likes', 'friend_wants'],
   rooms: ['rooms', 'room_members', 'room_invites', 'room_messages'],
 };
 

@@ -54,6 +54,7 @@ export const READ_MODEL_TABLES = [
   'friends',
   'wishes',
   'likes',
+  'friend_wants',
 ] as const;
 
 /**
