@@ -66,6 +66,7 @@ export const READ_MODELS: readonly ReadModel[] = [
       friends: ['user_id', 'friend_id'],
       wishes: ['user_id', 'film_id'],
       likes: ['user_id', 'film_id'],
+      friend_wants: ['user_id', 'film_id'],
     },
   },
 ];

@@ -35,7 +35,9 @@ async function fillSocial(ctx: CommandContext): Promise<void> {
 
 /** Every social row and every film's counters, in a stable order. */
 async function socialRows(db: Db) {
-  const all = (table: 'follows' | 'wishes' | 'likes' | 'follow_counts' | 'friends') =>
+  const all = (
+    table: 'follows' | 'wishes' | 'likes' | 'follow_counts' | 'friends' | 'friend_wants',
+  ) =>
     sql<Record<string, unknown>>`SELECT * FROM ${sql.table(table)} ORDER BY 1, 2`
       .execute(db)
       .then((result) => result.rows);
@@ -45,6 +47,7 @@ async function socialRows(db: Db) {
     friends: await all('friends'),
     wishes: await all('wishes'),
     likes: await all('likes'),
+    friendWants: await all('friend_wants'),
     counters: await db
       .selectFrom('films')
       .select(['id', 'want_count', 'like_count'])
@@ -64,6 +67,7 @@ async function corrupt(db: Db): Promise<void> {
   await sql`INSERT INTO likes (user_id, film_id, added_at) VALUES (${randomUUID()}, ${film0}, now())`.execute(
     db,
   );
+  await sql`UPDATE friend_wants SET friends = friends + 2`.execute(db);
   await sql`UPDATE films SET want_count = want_count + 7, like_count = 3`.execute(db);
 }
 
@@ -86,6 +90,15 @@ describe.each(backends)('social read models replayed on $name', (backend) => {
     expect(before.friends).toHaveLength(2);
     expect(before.wishes).toHaveLength(3);
     expect(before.likes).toHaveLength(2);
+    // Per wish, the friends who want the film too: Bob (Ann's friend) wants film0, not film1.
+    const count = (row: Record<string, unknown>) => [row.user_id, row.film_id, row.friends];
+    expect(before.friendWants.map(count)).toEqual(
+      expect.arrayContaining([
+        [expect.any(String), film0, 1],
+        [expect.any(String), film1, 0],
+      ]),
+    );
+    expect(before.friendWants.filter((row) => row.film_id === film0)).toHaveLength(2);
     const counted = before.counters.filter((film) => film.want_count + film.like_count > 0);
     expect(counted.map((film) => [film.id, film.want_count, film.like_count]).sort()).toEqual(
       [
@@ -102,7 +115,15 @@ describe.each(backends)('social read models replayed on $name', (backend) => {
     await withRuntime(env, ({ db }) => corrupt(db));
     const failed = await env.cli(['verify']);
     expect(failed.code).toBe(1);
-    for (const table of ['follows', 'follow_counts', 'friends', 'wishes', 'likes', 'films']) {
+    for (const table of [
+      'follows',
+      'follow_counts',
+      'friends',
+      'wishes',
+      'likes',
+      'friend_wants',
+      'films',
+    ]) {
       expect(failed.out).toMatch(new RegExp(`^${table} `, 'm'));
     }
     expect(failed.out).toMatch(/^films +id=\S+ +want_count /m);
@@ -110,7 +131,7 @@ describe.each(backends)('social read models replayed on $name', (backend) => {
     const replayed = await env.cli(['replay', '--projection', 'social']);
     expect(replayed.code).toBe(0);
     expect(replayed.out).toMatch(
-      /swapped in follows, follow_counts, friends, wishes, likes at position /,
+      /swapped in follows, follow_counts, friends, wishes, likes, friend_wants at position /,
     );
     expect(await withRuntime(env, ({ db }) => socialRows(db))).toEqual(before);
     const verified = await env.cli(['verify']);
@@ -123,7 +144,7 @@ describe.each(backends)('social read models replayed on $name', (backend) => {
     const replayed = await env.cli(['replay']);
     expect(replayed.code).toBe(0);
     expect(replayed.out).toMatch(
-      /swapped in places, screenings, bookings, seat_claims, rooms, room_members, room_invites, room_messages, follows, follow_counts, friends, wishes, likes at/,
+      /swapped in places, screenings, bookings, seat_claims, rooms, room_members, room_invites, room_messages, follows, follow_counts, friends, wishes, likes, friend_wants at/,
     );
     expect(await withRuntime(env, ({ db }) => socialRows(db))).toEqual(before);
   });

@@ -79,7 +79,7 @@ describe.each(backends)('replay on $name', (backend) => {
     const result = await env.cli(['replay']);
     expect(result.code).toBe(0);
     expect(result.out).toMatch(
-      /^replayed \d+ events in [\d.]+ s \(\d+ events\/s\); swapped in places, screenings, bookings, seat_claims, rooms, room_members, room_invites, room_messages, follows, follow_counts, friends, wishes, likes at position /,
+      /^replayed \d+ events in [\d.]+ s \(\d+ events\/s\); swapped in places, screenings, bookings, seat_claims, rooms, room_members, room_invites, room_messages, follows, follow_counts, friends, wishes, likes, friend_wants at position /,
     );
     expect(result.err).toMatch(/replay \[#+\] 100% \d+ events/);
     await withRuntime(env, async ({ db, store }) => {
@@ -187,6 +187,7 @@ describe.each(backends)('replay on $name', (backend) => {
                 'friends',
                 'wishes',
                 'likes',
+                'friend_wants',
               ],
             },
       );

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { sql } from 'kysely';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { DomainEvent } from '../../src/domain/decider.js';
 import type { RecordedEvent } from '../../src/eventstore/event-store.js';
@@ -186,6 +187,105 @@ for (const backend of backends) {
           new Date('2026-12-05T10:00:00.000Z'),
           new Date('2026-12-05T10:00:00.000Z'),
         ]);
+      } finally {
+        await own.close();
+      }
+    });
+
+    it('keeps friend_wants: per wish, the friends who want the film too, through friendships and unwishes', async () => {
+      const own = await backend.open();
+      try {
+        const { db } = own;
+        await migrateReadModels(db);
+        await loadFilmCatalogue(db);
+        const [f1, f2] = (await db.selectFrom('films').select('id').limit(2).execute()).map(
+          (film) => film.id,
+        );
+        const [ada, bob, cy] = [randomUUID(), randomUUID(), randomUUID()];
+        const at = '2026-12-01T10:00:00.000Z';
+        const follow = (followerId: string, followeeId: string) =>
+          recorded(
+            { type: 'UserFollowed', data: { followerId, followeeId, followedAt: at } },
+            `follows-${followerId}`,
+          );
+        const unfollow = (followerId: string, followeeId: string) =>
+          recorded(
+            { type: 'UserUnfollowed', data: { followerId, followeeId, unfollowedAt: at } },
+            `follows-${followerId}`,
+          );
+        const wish = (userId: string, filmId: string | undefined, wished = true) =>
+          recorded(
+            {
+              type: wished ? 'FilmWished' : 'FilmUnwished',
+              data: { userId, filmId: filmId ?? '', at },
+            },
+            `library-${userId}`,
+          );
+        // One transaction per event, or (batch) all of them in one, as the projector does.
+        const apply = async (events: RecordedEvent[], batch = false) => {
+          if (batch) {
+            await db.transaction().execute(async (tx) => {
+              for (const event of events) await socialProjection.apply(tx, event, context);
+            });
+            return;
+          }
+          for (const event of events) {
+            await db.transaction().execute((tx) => socialProjection.apply(tx, event, context));
+          }
+        };
+        const name = new Map<string, string>([
+          [ada, 'ada'],
+          [bob, 'bob'],
+          [cy, 'cy'],
+        ]);
+        const film = new Map([
+          [f1, 'f1'],
+          [f2, 'f2'],
+        ]);
+        const kept = async () =>
+          (await db.selectFrom('friend_wants').selectAll().execute())
+            .map((row) => `${name.get(row.user_id)} ${film.get(row.film_id)} ${row.friends}`)
+            .sort();
+        // Counted afresh from friends and wishes: what the kept counts must always equal.
+        const counted = async () =>
+          (
+            await sql<{ user_id: string; film_id: string; friends: number }>`
+              SELECT w.user_id, w.film_id, (SELECT count(*) FROM friends f
+                JOIN wishes o ON o.user_id = f.friend_id AND o.film_id = w.film_id
+                WHERE f.user_id = w.user_id)::int AS friends
+              FROM wishes w`.execute(db)
+          ).rows
+            .map((row) => `${name.get(row.user_id)} ${film.get(row.film_id)} ${row.friends}`)
+            .sort();
+
+        await apply([wish(ada, f1), wish(ada, f2), wish(bob, f1)]);
+        expect(await kept(), 'no friends yet').toEqual(['ada f1 0', 'ada f2 0', 'bob f1 0']);
+        await apply([follow(ada, bob), follow(bob, ada)]);
+        expect(await kept(), 'ada and bob befriended').toEqual([
+          'ada f1 1',
+          'ada f2 0',
+          'bob f1 1',
+        ]);
+        const third = [follow(cy, ada), wish(cy, f1), follow(ada, cy), wish(cy, f2)];
+        await apply(third);
+        // Replayed: nothing counts twice.
+        await apply(third);
+        await apply([follow(bob, ada), wish(bob, f1)]);
+        expect(await kept()).toEqual(['ada f1 2', 'ada f2 1', 'bob f1 1', 'cy f1 1', 'cy f2 1']);
+        expect(await kept()).toEqual(await counted());
+
+        await apply([wish(ada, f1, false), unfollow(bob, ada), wish(ada, f1), wish(ada, f1)], true);
+        expect(await kept(), 'unwished, unfriended and wished again, in one batch').toEqual([
+          'ada f1 1',
+          'ada f2 1',
+          'bob f1 0',
+          'cy f1 1',
+          'cy f2 1',
+        ]);
+        expect(await kept()).toEqual(await counted());
+        await apply([unfollow(ada, cy), wish(cy, f2, false), unfollow(ada, cy)]);
+        expect(await kept()).toEqual(['ada f1 0', 'ada f2 0', 'bob f1 0', 'cy f1 0']);
+        expect(await kept()).toEqual(await counted());
       } finally {
         await own.close();
       }

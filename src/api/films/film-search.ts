@@ -133,8 +133,7 @@ export async function searchFilms(
       : (search.sort ?? (tsQuery ? 'relevance' : 'title'));
   const order = orderOf(sort, tsQuery);
   const filter = fingerprint(search, sort);
-  let query = db
-    .selectFrom('films')
+  let query = filmsOf(db, ext, search.person)
     .select(filmColumns)
     .select(sql<string>`(${order.key})::text`.as('sort_key'));
   if (tsQuery) query = query.where(sql<boolean>`films.search @@ ${tsQuery}`);
@@ -147,10 +146,6 @@ export async function searchFilms(
   if (search.yearTo !== undefined) query = query.where('films.year', '<=', search.yearTo);
   if (search.minRating !== undefined) {
     query = query.where(sql<boolean>`films.rating >= ${search.minRating}`);
-  }
-  if (search.person) {
-    const person = unaccented(ext, sql`${search.person}`);
-    query = query.where(sql<boolean>`films.people @@ phraseto_tsquery('simple', ${person})`);
   }
   if (search.cursor !== undefined) {
     const after = afterKey(search.cursor, filter);
@@ -165,6 +160,26 @@ export async function searchFilms(
     .limit(search.limit + 1)
     .execute();
   return toPage(rows, search.limit, toFilm, (row) => ({ f: filter, k: row.sort_key, id: row.id }));
+}
+
+/**
+ * The films searched: all of them, or a person's films, found through the people index before
+ * anything else. A filmography is a few hundred films at most, so they are then filtered and
+ * sorted in memory. Left as a filter, the planner may walk a sort index (title, year, …) testing
+ * every film's people on the way: for a name whose films sort late that reads most of the
+ * catalogue (30–130 ms on 12,000 films). OFFSET 0 keeps the subquery from being merged back.
+ */
+function filmsOf(db: Db, ext: SearchExtensions, person: string | undefined) {
+  if (!person) return db.selectFrom('films');
+  const name = unaccented(ext, sql`${person}`);
+  return db.selectFrom((eb) =>
+    eb
+      .selectFrom('films')
+      .selectAll()
+      .where(sql<boolean>`films.people @@ phraseto_tsquery('simple', ${name})`)
+      .offset(0)
+      .as('films'),
+  );
 }
 
 /** A term as a tsquery lexeme: quoted, so that no character of it reads as an operator. */

@@ -229,6 +229,16 @@ export interface FriendsTable {
   since: Timestamp;
 }
 
+/**
+ * One row per wish: how many of the wisher's friends want that film too (0 included), kept by
+ * the social projection so that matches take their page from an index instead of counting.
+ */
+export interface FriendWantsTable {
+  user_id: string;
+  film_id: string;
+  friends: number;
+}
+
 /** Each user's follower and following counts (the public profile). */
 export interface FollowCountsTable {
   user_id: string;
@@ -250,6 +260,7 @@ export interface Database {
   follows: FollowsTable;
   follow_counts: FollowCountsTable;
   friends: FriendsTable;
+  friend_wants: FriendWantsTable;
   wishes: FilmListTable;
   likes: FilmListTable;
   users: UsersTable;

@@ -10,9 +10,10 @@ import type { Tx } from '../../db/database.js';
 import type { Projection } from '../../engine/projection.js';
 
 /**
- * `follows` (+ `follow_counts` and `friends`), `wishes` and `likes` (+ the films' counters).
- * Counters and friends move only when a follow or list row was really inserted or deleted, so
- * a replayed event changes nothing twice.
+ * `follows` (+ `follow_counts` and `friends`), `wishes` and `likes` (+ the films' counters), and
+ * `friend_wants` (per wish, how many friends want the film too). Counters, friends and friend
+ * counts move only when a follow, friends or list row was really inserted or deleted, so a
+ * replayed event changes nothing twice.
  */
 export const socialProjection: Projection = {
   name: 'social',
@@ -47,7 +48,7 @@ async function applyFollowing(tx: Tx, event: FollowingEvent): Promise<void> {
       if (removed.length === 0) return;
       await countFollow(tx, followerId, followeeId, -1);
       // Either side unfollowing ends the friendship, both ways.
-      await tx
+      const ended = await tx
         .deleteFrom('friends')
         .where((eb) =>
           eb.or([
@@ -55,7 +56,9 @@ async function applyFollowing(tx: Tx, event: FollowingEvent): Promise<void> {
             eb.and([eb('user_id', '=', followeeId), eb('friend_id', '=', followerId)]),
           ]),
         )
+        .returning('user_id')
         .execute();
+      if (ended.length > 0) await countFriendship(tx, followerId, followeeId, -1);
       return;
     }
     default: {
@@ -74,13 +77,82 @@ async function befriendIfMutual(tx: Tx, followerId: string, followeeId: string, 
     .where('followee_id', '=', followerId)
     .executeTakeFirst();
   if (!back) return;
-  await tx
+  const made = await tx
     .insertInto('friends')
     .values([
       { user_id: followerId, friend_id: followeeId, since },
       { user_id: followeeId, friend_id: followerId, since },
     ])
     .onConflict((oc) => oc.columns(['user_id', 'friend_id']).doNothing())
+    .returning('user_id')
+    .execute();
+  if (made.length > 0) await countFriendship(tx, followerId, followeeId, 1);
+}
+
+/**
+ * Two users becoming (or ceasing to be) friends: each one's `friend_wants` rows of the films
+ * the other wants gain (or lose) one. A row is there for every wish, so only films both want
+ * are touched.
+ */
+async function countFriendship(tx: Tx, a: string, b: string, delta: 1 | -1) {
+  for (const [user, friend] of [
+    [a, b],
+    [b, a],
+  ] as const) {
+    await tx
+      .updateTable('friend_wants')
+      .set({ friends: sql`friends + ${delta}` })
+      .where('user_id', '=', user)
+      .where(
+        'film_id',
+        'in',
+        tx.selectFrom('wishes').select('film_id').where('user_id', '=', friend),
+      )
+      .execute();
+  }
+}
+
+/**
+ * A wish (or its end) counts for every friend of the wisher who wants the film too, and has a
+ * `friend_wants` row of its own counting those friends (taken away with the wish).
+ */
+async function countWish(tx: Tx, userId: string, filmId: string, delta: 1 | -1) {
+  const friendsOf = tx.selectFrom('friends').select('friend_id').where('user_id', '=', userId);
+  await tx
+    .updateTable('friend_wants')
+    .set({ friends: sql`friends + ${delta}` })
+    .where('film_id', '=', filmId)
+    .where('user_id', 'in', friendsOf)
+    .execute();
+  if (delta < 0) {
+    await tx
+      .deleteFrom('friend_wants')
+      .where('user_id', '=', userId)
+      .where('film_id', '=', filmId)
+      .execute();
+    return;
+  }
+  await tx
+    .insertInto('friend_wants')
+    .columns(['user_id', 'film_id', 'friends'])
+    .expression(
+      tx
+        .selectFrom('friends as f')
+        .innerJoin('wishes as w', (join) =>
+          join.onRef('w.user_id', '=', 'f.friend_id').on('w.film_id', '=', filmId),
+        )
+        .where('f.user_id', '=', userId)
+        .select((eb) => [
+          eb.cast<string>(eb.val(userId), 'uuid').as('user_id'),
+          eb.cast<string>(eb.val(filmId), 'uuid').as('film_id'),
+          eb.cast<number>(eb.fn.countAll(), 'integer').as('friends'),
+        ]),
+    )
+    .onConflict((oc) =>
+      oc
+        .columns(['user_id', 'film_id'])
+        .doUpdateSet({ friends: (eb) => eb.ref('excluded.friends') }),
+    )
     .execute();
 }
 
@@ -126,6 +198,7 @@ async function applyLibrary(tx: Tx, event: LibraryEvent): Promise<void> {
           .returning('film_id')
           .execute();
   if (changed.length === 0) return;
+  if (table === 'wishes') await countWish(tx, userId, filmId, delta);
   await tx
     .updateTable('films')
     .set({ [counter]: sql`${sql.ref(counter)} + ${delta}` })
