@@ -13,6 +13,7 @@ import * as ticketsMail from './migrations/010-tickets-mail.js';
 import * as rooms from './migrations/011-rooms.js';
 import * as tracking from './migrations/012-tracking.js';
 import * as friends from './migrations/013-friends.js';
+import * as trackingFilmRollups from './migrations/015-tracking-film-rollups.js';
 import { installSearchExtensions } from './search-extensions.js';
 
 const migrations: Record<string, Migration> = {
@@ -29,6 +30,7 @@ const migrations: Record<string, Migration> = {
   '011-rooms': rooms,
   '012-tracking': tracking,
   '013-friends': friends,
+  '015-tracking-film-rollups': trackingFilmRollups,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };
