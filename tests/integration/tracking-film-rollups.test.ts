@@ -85,6 +85,7 @@ function events(): TrackingRow[] {
         anonymousId: `viewer-${(i * 7 + d) % 23}`,
         sessionId: null,
         pagePath: null,
+        referrer: null,
         filmId: film,
         name: null,
         properties: JSON.stringify(properties),

@@ -209,6 +209,7 @@ function toRow(event: TrackedEvent, sentAt: string | undefined, arrival: Arrival
     anonymousId: event.anonymousId ?? null,
     sessionId: event.sessionId ?? null,
     pagePath: event.page?.path ?? null,
+    referrer: event.page?.referrer ?? null,
     filmId: filmOf(event),
     name: event.type === 'custom' ? event.properties.name : null,
     properties: JSON.stringify(event.properties),

@@ -13,6 +13,8 @@ export interface TrackingRow {
   readonly anonymousId: string | null;
   readonly sessionId: string | null;
   readonly pagePath: string | null;
+  /** Where the page was reached from (`page.referrer`). */
+  readonly referrer: string | null;
   /** The film the event is about, when it is about one (for per-film analytics). */
   readonly filmId: string | null;
   /** A custom event's name. */
@@ -76,14 +78,15 @@ function insertStatement(db: Db, rows: readonly TrackingRow[], mode: 'plain' | '
         ${column((r) => r.receivedAt.toISOString())}::timestamptz[],
         ${column((r) => r.type)}::text[], ${column((r) => r.userId)}::uuid[],
         ${column((r) => r.anonymousId)}::text[], ${column((r) => r.sessionId)}::text[],
-        ${column((r) => r.pagePath)}::text[], ${column((r) => r.filmId)}::uuid[],
-        ${column((r) => r.name)}::text[], ${column((r) => r.properties)}::text[]
+        ${column((r) => r.pagePath)}::text[], ${column((r) => r.referrer)}::text[],
+        ${column((r) => r.filmId)}::uuid[], ${column((r) => r.name)}::text[],
+        ${column((r) => r.properties)}::text[]
       ) AS t(message_id, day, occurred_at, received_at, type, user_id, anonymous_id,
-        session_id, page_path, film_id, name, properties)
+        session_id, page_path, referrer, film_id, name, properties)
     ), fresh AS (${claim})
     INSERT INTO tracking_events (message_id, day, occurred_at, received_at, type, user_id,
-      anonymous_id, session_id, page_path, film_id, name, properties)
+      anonymous_id, session_id, page_path, referrer, film_id, name, properties)
     SELECT i.message_id, i.day, i.occurred_at, i.received_at, i.type, i.user_id, i.anonymous_id,
-      i.session_id, i.page_path, i.film_id, i.name, i.properties::jsonb
+      i.session_id, i.page_path, i.referrer, i.film_id, i.name, i.properties::jsonb
     FROM input i ${fresh}`.execute(db);
 }

@@ -7,10 +7,14 @@ import type { Kysely } from 'kysely';
  * occurred, so a window's whole days come from here and only its partial edge days and the
  * partitions not yet sealed are read raw: the figures stay exact and fresh.
  *
+ * Also the `referrer` column of tracking events (sent as `page.referrer`, not stored before).
+ *
  * Distinct viewers cannot be summed, so the viewers of a film per occurred day are kept
  * themselves (narrow rows, read by an index range) and counted distinct across the window.
  */
 export async function up(db: Kysely<unknown>): Promise<void> {
+  // Where a page view came from (`page.referrer`), kept beside its path.
+  await db.schema.alterTable('tracking_events').addColumn('referrer', 'text').execute();
   await db.schema
     .createTable('tracking_film_days')
     .addColumn('film_id', 'uuid', (c) => c.notNull())
@@ -71,4 +75,5 @@ export async function down(db: Kysely<unknown>): Promise<void> {
   ]) {
     await db.schema.dropTable(table).ifExists().execute();
   }
+  await db.schema.alterTable('tracking_events').dropColumn('referrer').execute();
 }
