@@ -49,18 +49,23 @@ function wholeDays(window: Window) {
  * Which events of a film over a window are read raw: those received on a day not sealed yet
  * (today's, yesterday's), and those of the window's partial edge days. Everything else comes
  * from the per-film rollups of the sealed days (whole occurred days inside the window).
+ * An event is never received before it occurred (skew correction caps it at its arrival), so
+ * only partitions from the window's first day on can hold its events: fewer to plan and probe.
  */
 async function filmSources(db: Db, window: Window) {
   const [partitions, sealed] = await Promise.all([partitionDays(db), sealedDays(db)]);
-  const { from, to } = bounds(window);
+  const { from, to, firstDay } = bounds(window);
   const { fullFrom, fullTo } = wholeDays(window);
+  const inWindow = partitions.filter((day) => day >= firstDay);
   return {
     from,
     to,
     fullFrom: fullFrom.toISOString(),
     fullTo: fullTo.toISOString(),
+    hasEdges: fullFrom.toISOString() !== from || fullTo.toISOString() !== to,
     sealed: partitions.filter((day) => sealed.has(day)),
-    open: partitions.filter((day) => !sealed.has(day)),
+    sealedInWindow: inWindow.filter((day) => sealed.has(day)),
+    open: inWindow.filter((day) => !sealed.has(day)),
   };
 }
 
@@ -83,12 +88,16 @@ export async function filmAnalytics(
     WHERE film_id = ${filmId}::uuid AND day = ANY(${s.open}::date[])
       AND occurred_at >= ${s.from}::timestamptz AND occurred_at < ${s.to}::timestamptz
       AND type IN ('page_view', 'like', 'watched_to_end', 'quality_change')
-    UNION ALL
+    ${
+      s.hasEdges
+        ? sql`UNION ALL
     SELECT type, properties, user_id, anonymous_id FROM tracking_events
-    WHERE film_id = ${filmId}::uuid AND day = ANY(${s.sealed}::date[])
+    WHERE film_id = ${filmId}::uuid AND day = ANY(${s.sealedInWindow}::date[])
       AND type IN ('page_view', 'like', 'watched_to_end', 'quality_change')
       AND ((occurred_at >= ${s.from}::timestamptz AND occurred_at < ${s.fullFrom}::timestamptz)
-        OR (occurred_at >= ${s.fullTo}::timestamptz AND occurred_at < ${s.to}::timestamptz))
+        OR (occurred_at >= ${s.fullTo}::timestamptz AND occurred_at < ${s.to}::timestamptz))`
+        : sql``
+    }
   )`;
   const rolled = sql`film_id = ${filmId}::uuid AND day = ANY(${s.sealed}::date[])
     AND occurred_day >= ${s.fullFrom}::date AND occurred_day < ${s.fullTo}::date`;
@@ -99,6 +108,7 @@ export async function filmAnalytics(
     watched: number;
     timed: number;
     time_ms: string;
+    changes: { from: string; to: string; count: number }[];
   }>`WITH raw AS MATERIALIZED ${raw},
     counts AS (
       SELECT
@@ -116,20 +126,22 @@ export async function filmAnalytics(
       SELECT coalesce(user_id::text, anonymous_id) AS viewer FROM raw WHERE type = 'page_view'
       UNION
       SELECT viewer FROM tracking_film_viewer_days WHERE ${rolled}
+    ), changes AS (
+      SELECT "from", "to", sum(n)::int AS count FROM (
+        SELECT properties->>'from' AS "from", properties->>'to' AS "to", count(*) AS n
+        FROM raw WHERE type = 'quality_change' GROUP BY 1, 2
+        UNION ALL
+        SELECT from_quality, to_quality, sum(changes) FROM tracking_film_quality_days
+        WHERE ${rolled} GROUP BY 1, 2
+      ) c GROUP BY 1, 2
     )
     SELECT coalesce(sum(views), 0)::int AS page_views, coalesce(sum(likes), 0)::int AS likes,
       coalesce(sum(watched), 0)::int AS watched, coalesce(sum(timed), 0)::int AS timed,
       coalesce(sum(time_ms), 0)::text AS time_ms,
-      (SELECT count(viewer) FROM viewers)::int AS unique_viewers
+      (SELECT count(viewer) FROM viewers)::int AS unique_viewers,
+      (SELECT coalesce(json_agg(json_build_object('from', "from", 'to', "to", 'count', count)
+        ORDER BY count DESC, "from", "to"), '[]') FROM changes) AS changes
     FROM counts`.execute(db);
-  const { rows: changes } = await sql<{ from: string; to: string; count: number }>`
-    SELECT "from", "to", sum(n)::int AS count FROM (
-      SELECT properties->>'from' AS "from", properties->>'to' AS "to", count(*) AS n
-      FROM ${raw} r WHERE type = 'quality_change' GROUP BY 1, 2
-      UNION ALL
-      SELECT from_quality, to_quality, sum(changes) FROM tracking_film_quality_days
-      WHERE ${rolled} GROUP BY 1, 2
-    ) c GROUP BY 1, 2 ORDER BY count DESC, 1, 2`.execute(db);
   const row = rows[0];
   const pageViews = row?.page_views ?? 0;
   const watchedToEnd = row?.watched ?? 0;
@@ -141,7 +153,7 @@ export async function filmAnalytics(
     watchedToEnd,
     watchedToEndRate: pageViews === 0 ? 0 : Math.round((watchedToEnd / pageViews) * 1000) / 1000,
     avgTimeOnPageMs: timed === 0 ? null : Math.round(Number(row?.time_ms) / timed),
-    qualityChanges: changes,
+    qualityChanges: row?.changes ?? [],
   };
 }
 

@@ -35,7 +35,12 @@ export async function refreshRollupDay(db: Db, day: string, now: Date): Promise<
   });
 }
 
-/** The per-film rollups by occurred day (see migration 015) of one received day. */
+/**
+ * The per-film rollups by occurred day (see migration 015) of one received day, written in
+ * film order: a film's rows of a day then share a page or two, and reading one film over a
+ * month touches a few dozen pages instead of one per row (measured: 10.8 ms for 3,233 viewer
+ * rows written in arrival order).
+ */
 async function refreshFilmDays(tx: Db, day: string): Promise<void> {
   const occurred = sql`(occurred_at AT TIME ZONE 'UTC')::date`;
   await sql`DELETE FROM tracking_film_days WHERE day = ${day}::date`.execute(tx);
@@ -51,7 +56,7 @@ async function refreshFilmDays(tx: Db, day: string): Promise<void> {
     FROM tracking_events
     WHERE day = ${day}::date AND film_id IS NOT NULL
       AND type IN ('page_view', 'like', 'watched_to_end')
-    GROUP BY 1, 2`.execute(tx);
+    GROUP BY 1, 2 ORDER BY 1, 2`.execute(tx);
   await sql`DELETE FROM tracking_film_quality_days WHERE day = ${day}::date`.execute(tx);
   await sql`INSERT INTO tracking_film_quality_days (film_id, occurred_day, day, from_quality,
       to_quality, changes)
@@ -64,7 +69,8 @@ async function refreshFilmDays(tx: Db, day: string): Promise<void> {
     SELECT DISTINCT film_id, ${occurred}, ${day}::date, coalesce(user_id::text, anonymous_id)
     FROM tracking_events
     WHERE day = ${day}::date AND film_id IS NOT NULL AND type = 'page_view'
-      AND coalesce(user_id::text, anonymous_id) IS NOT NULL`.execute(tx);
+      AND coalesce(user_id::text, anonymous_id) IS NOT NULL
+    ORDER BY 1, 2, 4`.execute(tx);
 }
 
 /**
