@@ -19,7 +19,10 @@ export interface LoadOptions {
   readonly timeout?: number;
   /** Stop after this many seconds even if `amount` has not been reached (bounds a run). */
   readonly maxSeconds?: number;
-  readonly next: () => LoadRequest;
+  /** Builds the next request of a connection; `context` is that connection's own object. */
+  readonly next: (context: Record<string, unknown>) => LoadRequest;
+  /** Told of each response with the context its request was built with. */
+  readonly onResponse?: (status: number, context: Record<string, unknown>) => void;
 }
 
 /** What one autocannon run measured, per response (not autocannon's coarse percentiles). */
@@ -51,7 +54,7 @@ export async function load(options: LoadOptions): Promise<LoadResult> {
   let last = started;
   let cut = false;
   let timer: NodeJS.Timeout | undefined;
-  const first = options.next();
+  const first = options.next({});
   const result = await new Promise<autocannon.Result>((resolve, reject) => {
     const instance = autocannon(
       {
@@ -64,8 +67,8 @@ export async function load(options: LoadOptions): Promise<LoadResult> {
         method: first.method,
         requests: [
           {
-            setupRequest: (request) => {
-              const next = options.next();
+            setupRequest: (request, context) => {
+              const next = options.next(context as Record<string, unknown>);
               return {
                 ...request,
                 method: next.method,
@@ -74,6 +77,10 @@ export async function load(options: LoadOptions): Promise<LoadResult> {
                 body: next.body ?? '',
               } as autocannon.Request;
             },
+            ...(options.onResponse && {
+              onResponse: (status: number, _body: string, context: unknown) =>
+                options.onResponse?.(status, context as Record<string, unknown>),
+            }),
           },
         ],
       },

@@ -11,6 +11,7 @@ import { ensurePartitions } from '../../src/projections/tracking/tracking-partit
 import { refreshRollupDay } from '../../src/projections/tracking/tracking-rollups.js';
 import type { RunContext } from '../lib/context.js';
 import type { Measurement } from '../lib/figures.js';
+import { load } from '../lib/load.js';
 import { DATABASE_URL } from '../lib/server.js';
 import { percentile } from '../lib/stats.js';
 
@@ -65,37 +66,40 @@ export async function tracking(ctx: RunContext): Promise<Measurement> {
 
 let nextUser = 0;
 
-/** 100 connections send batches back to back for `seconds`; what they measured. */
+/**
+ * 100 connections send batches back to back for `seconds` (autocannon: the load generator
+ * shares the machine's two cores with the server and PostgreSQL, and fetch cost it several
+ * times more CPU a request); each connection keeps the ids of the batch it has in flight, so a
+ * 202 acknowledges exactly those.
+ */
 async function sendBatches(ctx: RunContext, seconds: number) {
   const { filmIds } = ctx.world;
   const acked: string[] = [];
-  const latencies: number[] = [];
-  const statuses = new Map<number, number>();
-  let errors = 0;
-  const started = performance.now();
-  const deadline = started + seconds * 1_000;
-  const worker = async () => {
-    while (performance.now() < deadline) {
+  const result = await load({
+    url: ctx.server.url,
+    connections: CONNECTIONS,
+    duration: seconds,
+    next: (context) => {
       const { ids, body } = batchOf(nextUser++ % USERS, filmIds);
-      const start = performance.now();
-      try {
-        const response = await fetch(`${ctx.server.url}/api/track/batch`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body,
-          signal: AbortSignal.timeout(10_000),
-        });
-        await response.arrayBuffer();
-        latencies.push(performance.now() - start);
-        statuses.set(response.status, (statuses.get(response.status) ?? 0) + 1);
-        if (response.status === 202) acked.push(...ids);
-      } catch {
-        errors += 1;
-      }
-    }
+      context.ids = ids;
+      return {
+        method: 'POST',
+        path: '/api/track/batch',
+        headers: { 'content-type': 'application/json' },
+        body,
+      };
+    },
+    onResponse: (status, context) => {
+      if (status === 202) acked.push(...(context.ids as string[]));
+    },
+  });
+  return {
+    acked,
+    latencies: result.latencies,
+    statuses: result.statuses,
+    errors: result.errors + result.timeouts,
+    elapsed: result.seconds,
   };
-  await Promise.all(Array.from({ length: CONNECTIONS }, worker));
-  return { acked, latencies, statuses, errors, elapsed: (performance.now() - started) / 1_000 };
 }
 
 async function missingAcknowledged(schema: string, ids: readonly string[]): Promise<number> {

@@ -10,6 +10,7 @@ import { registerImport } from './import.js';
 import { CliError, type CliIo, ExitCode, processIo } from './io.js';
 import { registerReplay } from './replay.js';
 import { registerState } from './state.js';
+import { registerTracking } from './tracking.js';
 import { registerUsers } from './users.js';
 import { registerVerify } from './verify.js';
 
@@ -38,6 +39,7 @@ function buildProgram(ctx: CliContext): Command {
   registerFilms(program, ctx);
   registerUsers(program, ctx);
   registerAnalytics(program, ctx);
+  registerTracking(program, ctx);
   return program;
 }
 

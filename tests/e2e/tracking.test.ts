@@ -21,7 +21,12 @@ function eventsOfEveryType() {
   const base = () => ({ messageId: randomUUID(), timestamp: at(), anonymousId: 'anon-1' });
   return [
     { ...base(), type: 'click', properties: { element: 'film', targetId: filmId, label: 'Film' } },
-    { ...base(), type: 'page_view', properties: { path: `/films/${filmId}`, title: 'A film' } },
+    {
+      ...base(),
+      page: { path: `/films/${filmId}`, referrer: 'https://example.org/list' },
+      type: 'page_view',
+      properties: { path: `/films/${filmId}`, title: 'A film' },
+    },
     { ...base(), type: 'like', properties: { filmId, liked: true } },
     {
       ...base(),
@@ -53,7 +58,8 @@ async function stored(messageId: string) {
     occurred_at: Date;
     user_id: string | null;
     film_id: string | null;
-  }>`SELECT type, occurred_at, user_id, film_id FROM tracking_events
+    referrer: string | null;
+  }>`SELECT type, occurred_at, user_id, film_id, referrer FROM tracking_events
     WHERE message_id = ${messageId}`.execute(t.runtime.db);
   return rows;
 }
@@ -76,6 +82,8 @@ describe('POST /api/track/batch', () => {
       if (event.type !== 'search_filter' && event.type !== 'custom') {
         expect(rows[0]?.film_id).toBe(filmId);
       }
+      const { page } = event as { page?: { referrer?: string } };
+      expect(rows[0]?.referrer).toBe(page?.referrer ?? null);
     }
   });
 

@@ -18,7 +18,8 @@ const jsonRecord = z.record(z.string(), z.unknown()).check((ctx) => {
   if (problem) ctx.issues.push({ code: 'custom', message: problem, input: ctx.value });
 });
 
-function jsonProblem(value: unknown, depth: number): string | undefined {
+/** Why a custom event's free-form JSON breaks the text rule or nests too deep; else undefined. */
+export function jsonProblem(value: unknown, depth: number): string | undefined {
   if (depth > 16) return 'is nested too deeply (at most 16 levels)';
   if (typeof value === 'string') return textProblem(value);
   if (Array.isArray(value)) {

@@ -14,6 +14,7 @@ import * as rooms from './migrations/011-rooms.js';
 import * as tracking from './migrations/012-tracking.js';
 import * as friends from './migrations/013-friends.js';
 import * as friendWants from './migrations/014-friend-wants.js';
+import * as trackingFilmRollups from './migrations/015-tracking-film-rollups.js';
 import { installSearchExtensions } from './search-extensions.js';
 
 const migrations: Record<string, Migration> = {
@@ -31,6 +32,7 @@ const migrations: Record<string, Migration> = {
   '012-tracking': tracking,
   '013-friends': friends,
   '014-friend-wants': friendWants,
+  '015-tracking-film-rollups': trackingFilmRollups,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -61,3 +61,39 @@ export async function detachPartitionsBefore(db: Db, cutoff: string): Promise<st
   await sql`DELETE FROM tracking_message_ids WHERE day < ${cutoff}::date`.execute(db);
   return old;
 }
+
+/** A day partition detached by retention: a plain table left to archive or drop. */
+export interface DetachedPartition {
+  readonly day: string;
+  readonly table: string;
+  readonly bytes: number;
+}
+
+/** The detached day partitions in the current schema, oldest first. */
+export async function detachedPartitions(db: Db): Promise<DetachedPartition[]> {
+  const { rows } = await sql<{ name: string; bytes: string }>`
+    SELECT c.relname AS name, pg_total_relation_size(c.oid)::text AS bytes
+    FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+    WHERE n.nspname = current_schema() AND c.relkind = 'r'
+      AND c.relname LIKE 'tracking\\_events\\_p%'
+      AND NOT EXISTS (SELECT 1 FROM pg_inherits i WHERE i.inhrelid = c.oid)`.execute(db);
+  return rows
+    .map((r) => ({ match: PARTITION.exec(r.name), table: r.name, bytes: Number(r.bytes) }))
+    .filter((r) => r.match !== null)
+    .map(({ match, table, bytes }) => ({
+      day: `${match?.[1]}-${match?.[2]}-${match?.[3]}`,
+      table,
+      bytes,
+    }))
+    .sort((a, b) => a.day.localeCompare(b.day));
+}
+
+/**
+ * Drops the detached day partitions of days before `before` (archive them first, e.g. with
+ * `pg_dump --table`); attached partitions are never touched. Returns the tables dropped.
+ */
+export async function dropDetachedPartitions(db: Db, before: string): Promise<string[]> {
+  const old = (await detachedPartitions(db)).filter((p) => p.day < before);
+  for (const { table } of old) await sql`DROP TABLE ${sql.id(table)}`.execute(db);
+  return old.map((p) => p.table);
+}
