@@ -13,6 +13,7 @@ import { billingWebhookSecret } from '../projections/billing/simulated-billing.j
 import type { WebhookDelivery } from '../projections/billing/webhook-delivery.js';
 import { WebhookOutboxDeliverer } from '../projections/billing/webhook-outbox.js';
 import { readProjectionFailures } from '../projections/projection-failures.js';
+import { Projector } from '../projections/projector.js';
 import { HoldExpiryScheduler } from '../projections/reactors/hold-expiry.js';
 import { openRuntime, type Runtime, type RuntimeOptions } from '../runtime.js';
 import { TicketCodes, ticketKeysFrom } from '../tickets/ticket-codes.js';
@@ -32,6 +33,7 @@ import { clientErrorHandler, frameworkErrors, problemDetails } from './plugins/p
 import { protection } from './plugins/protection.js';
 import { requestIdFor } from './plugins/request-id.js';
 import { routeTable } from './plugins/route-table.js';
+import { ReadModelCache } from './queries/read-model-cache.js';
 import { createRealtime, type Realtime } from './realtime/realtime.js';
 import { healthRoutes } from './routes/health-routes.js';
 import { apiRoutes } from './routes/index.js';
@@ -147,14 +149,24 @@ export async function buildApp(
   const tickets = new TicketCodes(ticketKeysFrom(config.TICKET_KEYS, jwtSecret));
   const tracking = trackingGroupCommit(runtime, app.log, metrics.registry);
   app.decorate('tracking', tracking);
-  const deps = { runtime, tokens, realtime, billing, tickets, tracking };
+  const readCache = new ReadModelCache({
+    comparePositions: (a, b) => runtime.store.comparePositions(a, b),
+  });
+  const deps = { runtime, tokens, realtime, billing, tickets, tracking, readCache };
   // A projecting-only process (ROLE=project) answers health checks and metrics, nothing else.
   await app.register(config.ROLE === 'project' ? healthRoutes : apiRoutes, deps);
 
   const services: BackgroundService[] =
     config.ROLE === 'serve'
       ? []
-      : backgroundServices(runtime, app.log, { bus: realtime.bus, metrics, tickets });
+      : backgroundServices(runtime, app.log, {
+          bus: realtime.bus,
+          metrics,
+          tickets,
+          onReadModelsAdvance: (position) => readCache.advanced(position),
+        });
+  const readModelsProjector = services.find((s) => s instanceof Projector);
+  if (readModelsProjector) readCache.follow(readModelsProjector);
   // Simulated webhooks go through this app's webhook route: only a node serving it delivers.
   if (config.ROLE !== 'project' && config.BILLING === 'simulated') {
     const { db, now } = runtime;

@@ -3,6 +3,7 @@ import type { Runtime } from '../../runtime.js';
 import type { TicketCodes } from '../../tickets/ticket-codes.js';
 import type { TokenService } from '../auth/token-service.js';
 import { mediaRoutes } from '../media/media-routes.js';
+import type { ReadModelCache } from '../queries/read-model-cache.js';
 import type { Realtime } from '../realtime/realtime.js';
 import { roomRoutes } from '../rooms/room-routes.js';
 import { userRoutes } from '../social/user-routes.js';
@@ -36,6 +37,8 @@ export interface RouteDeps {
   readonly tickets: TicketCodes;
   /** Group commit of tracking events (absent: the tracking routes are not served). */
   readonly tracking?: GroupCommit;
+  /** Answers of hot read-model queries, kept while the read models stay where they are. */
+  readonly readCache?: ReadModelCache;
 }
 
 /** Registers every route of the public contract. */
