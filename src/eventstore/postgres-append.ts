@@ -56,7 +56,8 @@ export async function appendEvents(
   if (events.length === 0) return checkRevision(client, streamId, expected);
   let result: AppendResult | undefined;
   try {
-    result = await client.transaction((tx) => insertEvents(tx, streamId, events, expected));
+    // One statement is atomic on its own: no BEGIN/COMMIT round trips around it.
+    result = await insertEvents(client, streamId, events, expected);
   } catch (error) {
     // A race lost on a unique key (same event ids appended concurrently) is a revision conflict.
     if (!isConflict(error)) throw error;
@@ -65,13 +66,13 @@ export async function appendEvents(
 }
 
 async function insertEvents(
-  tx: SqlClient,
+  client: SqlClient,
   streamId: string,
   events: readonly NewEvent[],
   expected: ExpectedRevision,
 ): Promise<AppendResult | undefined> {
   const count = `${events.length}`;
-  const { rows } = await tx.query<AppendedRow>(appendStatement(expected), [
+  const { rows } = await client.query<AppendedRow>(appendStatement(expected), [
     streamId,
     count,
     // Bigints travel as text: the two drivers serialise them differently.
