@@ -16,6 +16,14 @@ export function setPosition(reply: FastifyReply, position: string | undefined): 
 const READS = new Set(['GET', 'HEAD']);
 
 declare module 'fastify' {
+  interface FastifyContextConfig {
+    /**
+     * A command decided on the event store alone (no read model on its path): the store already
+     * holds every write the caller was answered, so it sees them without waiting for the read
+     * models to catch up with the caller's last write.
+     */
+    decidedOnLog?: boolean;
+  }
   interface FastifyRequest {
     /** The position this request's reads must reflect (its own last write, X-Min-Position). */
     readPosition: string | undefined;
@@ -39,6 +47,7 @@ export const consistency = fp(async (app: FastifyInstance, { runtime }: { runtim
     }
   });
   app.addHook('preHandler', async (request) => {
+    if (!READS.has(request.method) && request.routeOptions.config.decidedOnLog) return;
     const asked = minPositionOf(request, runtime);
     const remembered = request.userId ? await sessions.lastOf(request.userId) : undefined;
     const session =
