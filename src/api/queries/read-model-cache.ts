@@ -12,7 +12,7 @@ export interface ReadModelCacheOptions {
   readonly maxEntries?: number;
   /**
    * Longest an answer is served, as a bound for changes that do not pass through this
-   * projector's commits (a replay swapping tables in): default 1 s.
+   * projector's commits (a replay swapping tables in, with the same content): default 5 s.
    */
   readonly maxAgeMs?: number;
   readonly now?: () => number;
@@ -47,7 +47,7 @@ export class ReadModelCache {
   constructor(options: ReadModelCacheOptions) {
     this.#entries = new LRUCache({ max: options.maxEntries ?? 2_000 });
     this.#compare = options.comparePositions;
-    this.#maxAgeMs = options.maxAgeMs ?? 1_000;
+    this.#maxAgeMs = options.maxAgeMs ?? 5_000;
     this.#now = options.now ?? Date.now;
   }
 
