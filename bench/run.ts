@@ -79,7 +79,9 @@ const USAGE = `usage: npm run bench -- [options]
   --only a,b       only these scenarios: ${SCENARIOS.join(', ')}
   --profile        start the server with --cpu-prof (into bench/profiles) and print its top
                    self-time functions after each run
-  --verify         also run \`cowatch verify\` over the whole log at the end of each run`;
+  --verify         also run \`cowatch verify\` over the whole log at the end of each run
+  --protections    request log at info and an Idempotency-Key on every hold (rate limits stay
+                   off: production's would refuse the bench's load)`;
 
 function options() {
   const { values } = parseArgs({
@@ -89,6 +91,7 @@ function options() {
       only: { type: 'string' },
       profile: { type: 'boolean', default: false },
       verify: { type: 'boolean', default: false },
+      protections: { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
   });
@@ -96,6 +99,8 @@ function options() {
     console.log(USAGE);
     process.exit(0);
   }
+  // Read by the server environment and the hold requests (bench/lib/server.ts).
+  if (values.protections) process.env.BENCH_PROTECTIONS = '1';
   const runs = values.runs ? Number(values.runs) : values.quick ? 1 : 3;
   if (!Number.isInteger(runs) || runs < 1 || runs > 20) throw new Error('--runs: 1 to 20');
   const only = values.only?.split(',').map((s) => s.trim()) ?? [...SCENARIOS];
@@ -272,6 +277,7 @@ function report(
     : `median of ${opts.runs} run${opts.runs === 1 ? '' : 's'}`;
   return [
     `This machine has ${cpu.length} cores (${cpu[0]?.model.trim() ?? 'unknown CPU'}), shared by the load generator and the server; node ${process.version}; ${what}.`,
+    `Protections: ${process.env.BENCH_PROTECTIONS === '1' ? 'request log at info, Idempotency-Key on holds' : 'request log at warn, no Idempotency-Key'}; session consistency on; rate limits off.`,
     `Load average before the bench: ${loadBefore.toFixed(2)}${loadBefore > cpu.length / 2 ? ' (other work was running: figures are pessimistic)' : ''}.`,
     '',
     formatTable(

@@ -17,6 +17,11 @@ const configSchema = z.object({
     .string()
     .regex(/^[a-z_][a-z0-9_]{0,62}$/, 'a lower-case SQL identifier')
     .optional(),
+  /**
+   * Connections of this process's PostgreSQL pool, shared by appends, reads, the projector and
+   * the reactors (the pg default of 10 queues requests under load).
+   */
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(2).max(500).default(20),
   DATA_DIR: z.string().default('./data'),
   /** Films' own video files, `<MEDIA_DIR>/<filmId>/<quality>.mp4`; unset: every film plays the sample. */
   MEDIA_DIR: optionalUrl,

@@ -83,6 +83,7 @@ interface Stores {
 async function onPostgres(config: Config): Promise<Stores> {
   const pool = new pg.Pool({
     connectionString: config.DATABASE_URL,
+    max: config.DATABASE_POOL_SIZE,
     ...(config.DATABASE_SCHEMA ? { options: `-c search_path=${config.DATABASE_SCHEMA}` } : {}),
   });
   // An idle client dropped by the server is replaced on next use; it must not crash the process.

@@ -110,6 +110,15 @@ export async function freePort(): Promise<number> {
   });
 }
 
+/**
+ * `--protections`: the server logs every request at info and holds carry an Idempotency-Key
+ * (session consistency is always on). Rate limits stay off: production's 120 commands a minute
+ * per user would turn the bench's 100 viewers away after a second.
+ */
+export function protectionsOn(): boolean {
+  return process.env.BENCH_PROTECTIONS === '1';
+}
+
 /** The environment the server and the CLI run with for one schema. */
 export function serverEnv(schema: string, port: number): NodeJS.ProcessEnv {
   return {
@@ -120,7 +129,7 @@ export function serverEnv(schema: string, port: number): NodeJS.ProcessEnv {
     DATABASE_SCHEMA: schema,
     REDIS_URL,
     RATE_LIMIT: 'off',
-    LOG_LEVEL: 'warn',
+    LOG_LEVEL: protectionsOn() ? 'info' : 'warn',
     JWT_SECRET,
     HOLD_TTL: '86400',
   };

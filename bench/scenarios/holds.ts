@@ -1,6 +1,8 @@
+import { randomUUID } from 'node:crypto';
 import type { RunContext } from '../lib/context.js';
 import type { Measurement } from '../lib/figures.js';
 import { describeStatuses, type LoadRequest, load } from '../lib/load.js';
+import { protectionsOn } from '../lib/server.js';
 import { pick } from '../lib/setup.js';
 import { percentile } from '../lib/stats.js';
 import { withProjectionLag } from './projection-lag.js';
@@ -13,7 +15,12 @@ export function holdRequest(ctx: RunContext, screeningIds: readonly string[]): (
   return () => ({
     method: 'POST',
     path: '/api/bookings',
-    headers: { 'content-type': 'application/json', authorization: pick(tokens) },
+    headers: {
+      'content-type': 'application/json',
+      authorization: pick(tokens),
+      // As a careful client sends it: each hold its own key (the server stores every one).
+      ...(protectionsOn() ? { 'idempotency-key': randomUUID() } : {}),
+    },
     body: JSON.stringify({ screeningId: pick(screeningIds), quantity: 1 }),
   });
 }

@@ -13,6 +13,7 @@ import type { WebhookDelivery } from '../billing/webhook-delivery.js';
 import { WebhookOutboxDeliverer } from '../billing/webhook-outbox.js';
 import type { Config } from '../config.js';
 import { readProjectionFailures } from '../projections/engine/projection-failures.js';
+import { Projector } from '../projections/engine/projector.js';
 import { HoldExpiryScheduler } from '../projections/reactors/hold-expiry.js';
 import { openRuntime, type Runtime, type RuntimeOptions } from '../runtime.js';
 import { TicketCodes, ticketKeysFrom } from '../tickets/ticket-codes.js';
@@ -31,6 +32,7 @@ import { idempotency } from './plugins/idempotency.js';
 import { metricsPlugin } from './plugins/metrics-plugin.js';
 import { clientErrorHandler, frameworkErrors, problemDetails } from './plugins/problem-details.js';
 import { protection } from './plugins/protection.js';
+import { ReadModelCache } from './plugins/read-model-cache.js';
 import { requestIdFor } from './plugins/request-id.js';
 import { routeTable } from './plugins/route-table.js';
 import { createRealtime, type Realtime } from './realtime/realtime.js';
@@ -147,14 +149,24 @@ export async function buildApp(
   const tickets = new TicketCodes(ticketKeysFrom(config.TICKET_KEYS, jwtSecret));
   const tracking = trackingGroupCommit(runtime, app.log, metrics.registry);
   app.decorate('tracking', tracking);
-  const deps = { runtime, tokens, realtime, billing, tickets, tracking };
+  const readCache = new ReadModelCache({
+    comparePositions: (a, b) => runtime.store.comparePositions(a, b),
+  });
+  const deps = { runtime, tokens, realtime, billing, tickets, tracking, readCache };
   // A projecting-only process (ROLE=project) answers health checks and metrics, nothing else.
   await app.register(config.ROLE === 'project' ? healthRoutes : apiRoutes, deps);
 
   const services: BackgroundService[] =
     config.ROLE === 'serve'
       ? []
-      : backgroundServices(runtime, app.log, { bus: realtime.bus, metrics, tickets });
+      : backgroundServices(runtime, app.log, {
+          bus: realtime.bus,
+          metrics,
+          tickets,
+          onReadModelsAdvance: (position) => readCache.advanced(position),
+        });
+  const readModelsProjector = services.find((s) => s instanceof Projector);
+  if (readModelsProjector) readCache.follow(readModelsProjector);
   // Simulated webhooks go through this app's webhook route: only a node serving it delivers.
   if (config.ROLE !== 'project' && config.BILLING === 'simulated') {
     const { db, now } = runtime;

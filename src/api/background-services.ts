@@ -26,6 +26,8 @@ export function backgroundServices(
     readonly metrics?: Metrics;
     /** Signs the tickets mailed on confirmation; without it no mail is sent. */
     readonly tickets?: TicketCodes;
+    /** Told after each batch the read-models projector commits (the read cache). */
+    readonly onReadModelsAdvance?: (position: string) => void;
   } = {},
 ): BackgroundService[] {
   const { store, db, commands, billing, config } = runtime;
@@ -38,8 +40,10 @@ export function backgroundServices(
         publisher: deps.bus && notificationFanOut(deps.bus),
       }),
       logger: log,
-      onAdvance: (_position, applied) =>
-        deps.metrics?.observeProjected(READ_MODELS_PROJECTOR, applied),
+      onAdvance: (position, applied) => {
+        deps.onReadModelsAdvance?.(position);
+        deps.metrics?.observeProjected(READ_MODELS_PROJECTOR, applied);
+      },
     }),
     new HoldExpiryScheduler({ db, commands, pollMs: config.EXPIRY_POLL_MS, log }),
     new RoomCloser({

@@ -15,8 +15,9 @@ import {
 import { createTestSchema, databaseUrl, type TestSchema } from '../support/postgres.js';
 
 /**
- * A SqlClient whose transactions run the adapter's own statements, then stay open until
- * `release()`: the slow writer is the real append code, held just before COMMIT.
+ * A SqlClient whose transactions (and append statements) run the adapter's own statements,
+ * then stay open until `release()`: the slow writer is the real append code, held just before
+ * COMMIT.
  */
 class HeldOpenClient implements SqlClient {
   readonly #inner: SqlClient;
@@ -25,7 +26,7 @@ class HeldOpenClient implements SqlClient {
     this.#open = resolve;
   });
   #wrote: (result: unknown) => void = () => undefined;
-  /** Resolves with what the adapter's transaction returned, before it commits. */
+  /** Resolves with what the adapter's transaction (or append statement) returned, before it commits. */
   readonly written = new Promise<unknown>((resolve) => {
     this.#wrote = resolve;
   });
@@ -42,6 +43,9 @@ class HeldOpenClient implements SqlClient {
   }
 
   query<R>(sql: string, params?: readonly unknown[]): Promise<SqlResult<R>> {
+    // The append is one statement in its own transaction: run it in one held open instead.
+    if (sql.includes('INSERT INTO events'))
+      return this.transaction((tx) => tx.query<R>(sql, params));
     return this.#inner.query<R>(sql, params);
   }
 
@@ -102,7 +106,15 @@ describe.skipIf(databaseUrl === undefined)('gap-safe global feed on PostgreSQL',
       expectedRevision: 'no_stream',
     });
     slow.catch(() => undefined); // rejected only when afterEach rolls back a failed test
-    const p1 = parsePosition(((await slowClient.written) as AppendResult).position);
+    // What the held append statement returned: its last event's row, not yet committed.
+    const wrote = (await slowClient.written) as SqlResult<{
+      tx_id: string;
+      global_position: string;
+    }>;
+    const p1 = {
+      txId: BigInt(wrote.rows[0]!.tx_id),
+      globalPosition: BigInt(wrote.rows[0]!.global_position),
+    };
 
     const fast = await store.append(y, fastEvents, { expectedRevision: 'no_stream' });
     const p2 = parsePosition(fast.position);

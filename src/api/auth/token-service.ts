@@ -1,5 +1,6 @@
 import { createSecretKey, type KeyObject } from 'node:crypto';
 import { errors, jwtVerify, SignJWT } from 'jose';
+import { LRUCache } from 'lru-cache';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -27,15 +28,31 @@ export class TokenService {
       .sign(this.key);
   }
 
+  /**
+   * Tokens this process has verified, with their expiry: a token is the same bytes on every
+   * request of a session, and checking its signature again proves nothing new until it expires.
+   */
+  private readonly verified = new LRUCache<string, { sub: string; exp: number }>({ max: 50_000 });
+
   /** The user id of a valid token, or undefined for a bad, expired or forged one. */
   async verify(token: string): Promise<string | undefined> {
+    const known = this.verified.get(token);
+    if (known !== undefined) {
+      if (Date.now() / 1000 < known.exp) return known.sub;
+      this.verified.delete(token);
+    }
     try {
       const { payload } = await jwtVerify(token, this.key, {
         issuer: 'cowatch',
         algorithms: ['HS256'],
       });
       // The subject becomes a user id in uuid columns: any other subject proves no one.
-      return typeof payload.sub === 'string' && UUID.test(payload.sub) ? payload.sub : undefined;
+      const sub =
+        typeof payload.sub === 'string' && UUID.test(payload.sub) ? payload.sub : undefined;
+      if (sub !== undefined && payload.exp !== undefined) {
+        this.verified.set(token, { sub, exp: payload.exp });
+      }
+      return sub;
     } catch (error) {
       if (error instanceof errors.JOSEError) return undefined;
       throw error;

@@ -84,7 +84,8 @@ export async function bookingRoutes(app: TypedApp, { runtime }: RouteDeps) {
   app.post(
     '/api/bookings',
     {
-      config: { idempotent: true },
+      // The hold is decided on the screening's stream, which holds the caller's every write.
+      config: { idempotent: true, decidedOnLog: true },
       schema: {
         tags,
         security,

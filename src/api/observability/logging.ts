@@ -11,6 +11,8 @@ import type { Config } from '../../config.js';
  */
 export const CORRELATION_LOG_FIELD = 'requestId';
 
+const LOGS_INFO = new Set(['trace', 'debug', 'info']);
+
 /**
  * Request lines as operators want them: nothing when a request arrives, one line when it is done
  * with its method, route, status and duration — not the response headers.
@@ -27,6 +29,8 @@ class RequestLog extends LogController {
     request: FastifyRequest,
     reply: FastifyReply,
   ): void {
+    // At warn and above a good answer logs nothing: do not build its line for nothing.
+    if (!error && !LOGS_INFO.has(reply.log.level)) return;
     const route = request.routeOptions.url ?? null;
     const status = reply.statusCode;
     const ms = reply.elapsedTime;

@@ -15,6 +15,21 @@ export function setPosition(reply: FastifyReply, position: string | undefined): 
 
 const READS = new Set(['GET', 'HEAD']);
 
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /**
+     * A command decided on the event store alone (no read model on its path): the store already
+     * holds every write the caller was answered, so it sees them without waiting for the read
+     * models to catch up with the caller's last write.
+     */
+    decidedOnLog?: boolean;
+  }
+  interface FastifyRequest {
+    /** The position this request's reads must reflect (its own last write, X-Min-Position). */
+    readPosition: string | undefined;
+  }
+}
+
 /**
  * Read-your-writes: a read with `X-Min-Position` is answered only once the read models have
  * passed that position (or 503 projection_lagging after five seconds). Session consistency:
@@ -23,6 +38,7 @@ const READS = new Set(['GET', 'HEAD']);
  */
 export const consistency = fp(async (app: FastifyInstance, { runtime }: { runtime: Runtime }) => {
   const sessions = sessionPositions(runtime.config.REDIS_URL, app.log);
+  app.decorateRequest('readPosition', undefined);
   app.addHook('onClose', () => sessions.close());
   app.addHook('onSend', async (request, reply) => {
     const position = reply.getHeader('x-position');
@@ -31,11 +47,13 @@ export const consistency = fp(async (app: FastifyInstance, { runtime }: { runtim
     }
   });
   app.addHook('preHandler', async (request) => {
+    if (!READS.has(request.method) && request.routeOptions.config.decidedOnLog) return;
     const asked = minPositionOf(request, runtime);
     const remembered = request.userId ? await sessions.lastOf(request.userId) : undefined;
     const session =
       remembered !== undefined && isPosition(runtime, remembered) ? remembered : undefined;
     const wanted = latest(runtime, asked, session);
+    request.readPosition = wanted;
     // Most requests find the read models already there: one checkpoint read, no head lookup.
     if (wanted === undefined || (await readModelsPassed(runtime, wanted, 0))) return;
     const head = await runtime.store.headPosition();

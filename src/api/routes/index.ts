@@ -11,6 +11,7 @@ import { mediaRoutes } from '../media/media-routes.js';
 import { notificationRoutes } from '../notifications/notification-routes.js';
 import { healthRoutes } from '../observability/health-routes.js';
 import { placeRoutes } from '../places/place-routes.js';
+import type { ReadModelCache } from '../plugins/read-model-cache.js';
 import type { Realtime } from '../realtime/realtime.js';
 import { roomRoutes } from '../rooms/room-routes.js';
 import { screeningRoutes } from '../screenings/screening-routes.js';
@@ -36,6 +37,8 @@ export interface RouteDeps {
   readonly tickets: TicketCodes;
   /** Group commit of tracking events (absent: the tracking routes are not served). */
   readonly tracking?: GroupCommit;
+  /** Answers of hot read-model queries, kept while the read models stay where they are. */
+  readonly readCache?: ReadModelCache;
 }
 
 /** Registers every route of the public contract. */

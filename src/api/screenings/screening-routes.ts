@@ -1,3 +1,4 @@
+import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
 import type { CommandResult } from '../../commands/decider-handler.js';
 import {
@@ -33,10 +34,12 @@ import {
   findScreening,
   findSeatMap,
   listScreeningBookings,
+  type ScreeningSearch,
   searchScreenings,
 } from './screening-queries.js';
 
 const tags = ['screenings'];
+const screeningPage = pageSchema(screeningSchema);
 const security = [{ bearer: [] }];
 const notFound = (id: string) =>
   new DomainError('screening_not_found', `screening ${id} not found`);
@@ -80,7 +83,9 @@ function scheduleInput(
 }
 
 /** Scheduling, searching, reading and cancelling screenings; their seats and bookings. */
-export async function screeningRoutes(app: TypedApp, { runtime }: RouteDeps) {
+export async function screeningRoutes(app: TypedApp, { runtime, readCache }: RouteDeps) {
+  const cached = (key: string, wanted: string | undefined, compute: () => Promise<string>) =>
+    readCache ? readCache.get(key, wanted, compute) : compute();
   app.post(
     '/api/screenings',
     {
@@ -109,15 +114,23 @@ export async function screeningRoutes(app: TypedApp, { runtime }: RouteDeps) {
         tags,
         description: 'Ordered by startsAt (then id). `mine=true` needs a token.',
         querystring: searchScreeningsQuery,
-        response: { 200: pageSchema(screeningSchema) },
+        response: { 200: screeningPage },
       },
     },
-    async (request) => {
-      const { mine, ...search } = request.query;
-      if (mine !== 'true') return searchScreenings(runtime.db, search);
-      const me = requireUser(request);
-      if (search.hostId && search.hostId !== me) return { items: [], nextCursor: null };
-      return searchScreenings(runtime.db, { ...search, hostId: me });
+    async (request, reply) => {
+      const { mine, ...query } = request.query;
+      let search: ScreeningSearch = query;
+      if (mine === 'true') {
+        const me = requireUser(request);
+        if (query.hostId && query.hostId !== me) return { items: [], nextCursor: null };
+        search = { ...query, hostId: me };
+      }
+      const key = JSON.stringify(search);
+      const body = await cached(key, request.readPosition, async () =>
+        JSON.stringify(screeningPage.parse(await searchScreenings(runtime.db, search))),
+      );
+      // A string goes out as it is: checked against the response schema once, when computed.
+      return (reply as FastifyReply).type('application/json; charset=utf-8').send(body);
     },
   );
 

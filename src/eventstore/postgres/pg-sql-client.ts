@@ -4,12 +4,28 @@ import { type NotifyHandler, type SqlClient, type SqlResult, withSavepoint } fro
 
 type Queryable = Pick<pg.Pool, 'query'> | Pick<pg.PoolClient, 'query'>;
 
+// The store runs a handful of statements, the append a large one: each connection parses and
+// plans each once (a named prepared statement) instead of on every call.
+const MAX_PREPARED = 64;
+const statementNames = new Map<string, string>();
+
+function statementName(sql: string): string | undefined {
+  let name = statementNames.get(sql);
+  if (name === undefined && statementNames.size < MAX_PREPARED) {
+    name = `cowatch_store_${statementNames.size}`;
+    statementNames.set(sql, name);
+  }
+  return name;
+}
+
 async function run<R>(
   target: Queryable,
   sql: string,
   params: readonly unknown[] = [],
 ): Promise<SqlResult<R>> {
-  const result = await target.query(sql, [...params]);
+  // Transaction control and statements without parameters go as they are (simple protocol).
+  const name = params.length > 0 ? statementName(sql) : undefined;
+  const result = await target.query({ text: sql, values: [...params], ...(name ? { name } : {}) });
   // The caller names the row shape; pg cannot check it either.
   return { rows: result.rows as R[], rowCount: result.rowCount ?? 0 };
 }

@@ -1,7 +1,6 @@
 import { WrongExpectedRevision } from '../errors.js';
 import type { AppendResult, ExpectedRevision, NewEvent } from '../event-store.js';
 import { formatPosition, START } from './postgres-position.js';
-import { EVENTS_CHANNEL } from './postgres-schema.js';
 import type { SqlClient } from './sql-client.js';
 
 type RevisionRow = { revision: string };
@@ -22,9 +21,9 @@ const CLAIM = {
 } as const;
 
 /**
- * Claim, insert and wake readers in ONE statement (a round trip instead of three): the
- * claim's RETURNING feeds the insert, and nothing is inserted or notified when the claim
- * matched no row. ORDER BY ord makes the identity values follow the revisions.
+ * Claim and insert in ONE statement: the claim's RETURNING feeds the insert, and nothing is
+ * inserted when the claim matched no row. ORDER BY ord makes the identity values follow the
+ * revisions. Readers are woken after the commit, not in it (see {@link FeedWaker}).
  */
 function appendStatement(expected: ExpectedRevision): string {
   const claim = typeof expected === 'bigint' ? CLAIM.exact : CLAIM[expected];
@@ -39,10 +38,9 @@ function appendStatement(expected: ExpectedRevision): string {
       WITH ORDINALITY AS e(id, type, data, metadata, created_at, ord)
     ORDER BY e.ord
     RETURNING revision, tx_id, global_position
-  ),
-  woken AS (SELECT pg_notify('${EVENTS_CHANNEL}', '') FROM claim)
+  )
   SELECT revision::text AS revision, tx_id::text AS tx_id,
-    global_position::text AS global_position, (SELECT count(*) FROM woken) AS woken
+    global_position::text AS global_position
   FROM appended ORDER BY appended.revision DESC LIMIT 1`;
 }
 
@@ -56,7 +54,8 @@ export async function appendEvents(
   if (events.length === 0) return checkRevision(client, streamId, expected);
   let result: AppendResult | undefined;
   try {
-    result = await client.transaction((tx) => insertEvents(tx, streamId, events, expected));
+    // One statement is atomic on its own: no BEGIN/COMMIT round trips around it.
+    result = await insertEvents(client, streamId, events, expected);
   } catch (error) {
     // A race lost on a unique key (same event ids appended concurrently) is a revision conflict.
     if (!isConflict(error)) throw error;
@@ -65,13 +64,13 @@ export async function appendEvents(
 }
 
 async function insertEvents(
-  tx: SqlClient,
+  client: SqlClient,
   streamId: string,
   events: readonly NewEvent[],
   expected: ExpectedRevision,
 ): Promise<AppendResult | undefined> {
   const count = `${events.length}`;
-  const { rows } = await tx.query<AppendedRow>(appendStatement(expected), [
+  const { rows } = await client.query<AppendedRow>(appendStatement(expected), [
     streamId,
     count,
     // Bigints travel as text: the two drivers serialise them differently.

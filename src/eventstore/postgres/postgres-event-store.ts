@@ -10,6 +10,7 @@ import type {
   RecordedEvent,
   SubscribeAllOptions,
 } from '../event-store.js';
+import { FeedWaker } from './feed-waker.js';
 import { PgSqlClient } from './pg-sql-client.js';
 import { PgliteSqlClient } from './pglite-sql-client.js';
 import { appendEvents } from './postgres-append.js';
@@ -42,9 +43,11 @@ export class PostgresEventStore implements EventStore {
   readonly #client: SqlClient;
   readonly #ownsClient: boolean;
   readonly #feed: FeedTuning;
+  readonly #waker: FeedWaker;
 
   constructor(client: SqlClient, options: PostgresEventStoreOptions = {}) {
     this.#client = client;
+    this.#waker = new FeedWaker(client);
     this.#ownsClient = options.ownsClient ?? false;
     this.#feed = { batchSize: 500, pollMs: 250, ...options.feed };
   }
@@ -66,12 +69,14 @@ export class PostgresEventStore implements EventStore {
     return new PostgresEventStore(client, { ownsClient: true, feed: options.feed ?? {} });
   }
 
-  append(
+  async append(
     streamId: string,
     events: readonly NewEvent[],
     options: { readonly expectedRevision: ExpectedRevision },
   ): Promise<AppendResult> {
-    return appendEvents(this.#client, streamId, events, options.expectedRevision);
+    const result = await appendEvents(this.#client, streamId, events, options.expectedRevision);
+    if (events.length > 0) this.#waker.wake();
+    return result;
   }
 
   async read(streamId: string, options: ReadStreamOptions = {}): Promise<ReadStreamResult> {
