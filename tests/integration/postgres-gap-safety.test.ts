@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { AppendResult, RecordedEvent } from '../../src/eventstore/event-store.js';
+import type { RecordedEvent } from '../../src/eventstore/event-store.js';
 import { PgSqlClient } from '../../src/eventstore/postgres/pg-sql-client.js';
 import { PostgresEventStore } from '../../src/eventstore/postgres/postgres-event-store.js';
 import { parsePosition, START } from '../../src/eventstore/postgres/postgres-position.js';
