@@ -232,11 +232,16 @@ export class LiveRoom {
     if (!state) return;
     const presence = knownPresence(this.roomId, presenceView(this.presence.values()));
     const room = await presentRoom(this.deps.db, factsOf(state), presence);
-    const text = JSON.stringify({ type: 'members', members: room.members });
-    // Unchanged (a membership event that left the list as it was): every socket has it already.
-    if (text === this.#lastMembers) return;
-    this.#lastMembers = text;
-    const members: Outgoing = { data: Buffer.from(text) };
+    // Unchanged (a membership event that left the room as it was): every socket has it already.
+    // The whole room decides, not just the list: `members` also tells clients to re-read the
+    // room after a lock change or an invitation, which the list does not show.
+    const { members: list, locked, invited, status } = room;
+    const seen = JSON.stringify({ list, locked, invited, status });
+    if (seen === this.#lastMembers) return;
+    this.#lastMembers = seen;
+    const members: Outgoing = {
+      data: Buffer.from(JSON.stringify({ type: 'members', members: list })),
+    };
     for (const c of this.connections) c.send(members);
   }
 
