@@ -9,6 +9,12 @@ import {
 } from '../../src/commands/booking-commands.js';
 import { type CommandContext, createCommandContext } from '../../src/commands/command-context.js';
 import { createPlace, deletePlace } from '../../src/commands/place-commands.js';
+import {
+  closeRoom,
+  controlPlayback,
+  openRoom,
+  setRoomLock,
+} from '../../src/commands/room-commands.js';
 import { scheduleScreening } from '../../src/commands/schedule-screening.js';
 import { cancelScreening } from '../../src/commands/screening-commands.js';
 import type { EventStore } from '../../src/eventstore/event-store.js';
@@ -48,6 +54,7 @@ async function snapshot(db: Db) {
       .orderBy('seat_number')
       .execute(),
     notifications: notifications.map(({ cursor: _, ...row }) => row),
+    rooms: await db.selectFrom('rooms').selectAll().orderBy('id').execute(),
   };
 }
 
@@ -152,6 +159,39 @@ async function subtleLog(store: EventStore): Promise<void> {
     meta(),
   );
   await deletePlace(ctx, { placeId: gone, hostId: hostId }, meta());
+  await roomsPlaying(ctx, hostId, clock);
+}
+
+/**
+ * Two rooms whose playback changes interleave, with a lock between them and a close after:
+ * the batch path keeps only each room's last change of a run, so the order must still hold.
+ */
+async function roomsPlaying(ctx: CommandContext, hostId: string, clock: { now: Date }) {
+  const rooms = [randomUUID(), randomUUID()];
+  for (const roomId of rooms) {
+    const room = {
+      roomId,
+      filmId: film.id,
+      hostId,
+      durationSeconds: 600,
+      invite: [],
+      locked: false,
+    };
+    await openRoom(ctx, room, meta());
+  }
+  const control = (roomId: string, c: Parameters<typeof controlPlayback>[1]['control']) => {
+    const input = { roomId, userId: hostId, control: c, leadMs: 500, someoneBuffering: false };
+    return controlPlayback(ctx, input, meta());
+  };
+  const [a, b] = rooms as [string, string];
+  await control(a, { action: 'play' });
+  await control(b, { action: 'play' });
+  clock.now = new Date(clock.now.getTime() + 30_000);
+  await control(a, { action: 'seek', position: 120 });
+  await setRoomLock(ctx, { roomId: a, userId: hostId, locked: true }, meta());
+  await control(a, { action: 'pause' });
+  await control(b, { action: 'rate', rate: 1.05 });
+  await closeRoom(ctx, { roomId: b, userId: hostId, reason: 'host' }, meta());
 }
 
 /** Replays the whole log into a fresh schema and returns its rows. */
@@ -209,6 +249,10 @@ for (const backend of backends) {
         expect(perEvent.notifications.map((n) => n.type)).toContain('screening.cancelled');
         expect(perEvent.seatClaims).toHaveLength(2);
         expect(perEvent.places.filter((p) => p.deleted_at !== null)).toHaveLength(1);
+        expect(perEvent.rooms.map((r) => [r.status, r.playback.status]).sort()).toEqual([
+          ['closed', 'paused'],
+          ['open', 'paused'],
+        ]);
         expect(await replayed(store, db, true, 500)).toEqual(perEvent);
         expect(await replayed(store, db, true, 3)).toEqual(perEvent);
       } finally {
