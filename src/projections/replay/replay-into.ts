@@ -20,16 +20,18 @@ export interface ReplayIntoOptions {
   readonly onProgress?: (applied: number) => void;
 }
 
-/** Applies the log's events in (from, to] to the projections, batch by batch; returns the count. */
+/**
+ * Applies the log's events in (from, to] to the projections, batch by batch; returns the count.
+ * A replay waits on the database, not on Node: the next batch is read from the log while the
+ * one before it is applied (one apply at a time, in log order).
+ */
 export async function replayInto(options: ReplayIntoOptions): Promise<number> {
   const { store, db, projections } = options;
   const batchSize = options.batchSize ?? 500;
   let batch: RecordedEvent[] = [];
   let applied = 0;
-  const flush = async (): Promise<void> => {
-    if (batch.length === 0) return;
-    const events = batch;
-    batch = [];
+  let applying: Promise<void> = Promise.resolve();
+  const apply = async (events: RecordedEvent[]): Promise<void> => {
     // A replay rebuilds rows only: effects such as notifications went out the first time.
     await db
       .transaction()
@@ -37,10 +39,19 @@ export async function replayInto(options: ReplayIntoOptions): Promise<number> {
     applied += events.length;
     options.onProgress?.(applied);
   };
+  const flush = async (): Promise<void> => {
+    const events = batch;
+    batch = [];
+    await applying;
+    applying = apply(events);
+    // Awaited at the next flush or at the end; until then a failure must not go unhandled.
+    applying.catch(() => undefined);
+  };
   for await (const event of readLogRange(store, { from: options.from, to: options.to })) {
     batch.push(event);
     if (batch.length >= batchSize) await flush();
   }
-  await flush();
+  if (batch.length > 0) await flush();
+  await applying;
   return applied;
 }
