@@ -1,7 +1,6 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { sql } from 'kysely';
-import type { BackgroundService } from '../api/background-services.js';
 import type { Db, MailMessage } from '../projections/db/database.js';
+import { PollingService } from '../projections/engine/background-service.js';
 import type { MailTransport } from './mail-transport.js';
 
 export interface MailSenderLogger {
@@ -40,33 +39,22 @@ interface Claimed {
  * the work), sent, and marked sent; a failure only reschedules that mail, with exponential
  * backoff, and the others go on. A permanent refusal (SMTP 5xx) is not retried.
  */
-export class MailSender implements BackgroundService {
+export class MailSender extends PollingService {
   readonly #options: MailSenderOptions;
-  #controller: AbortController | undefined;
-  #loop: Promise<void> | undefined;
-  #wake: (() => void) | undefined;
 
   constructor(options: MailSenderOptions) {
+    super({ pollMs: options.pollMs ?? 1_000, log: options.logger, what: 'mail sender' });
     this.#options = options;
   }
 
-  async start(): Promise<void> {
-    if (this.#loop) return;
-    this.#controller = new AbortController();
-    this.#loop = this.#run(this.#controller.signal);
-  }
-
-  async stop(): Promise<void> {
-    this.#controller?.abort();
-    this.#wake?.();
-    await this.#loop;
-    this.#loop = undefined;
+  override async stop(): Promise<void> {
+    await super.stop();
     this.#options.transport.close();
   }
 
-  /** Looks for due mail now rather than at the next poll. */
-  wake(): void {
-    this.#wake?.();
+  /** One pass: sends every mail due now. */
+  tick(): Promise<number> {
+    return this.sendDue();
   }
 
   /** Sends every mail due now; resolves how many were sent. */
@@ -77,23 +65,6 @@ export class MailSender implements BackgroundService {
       if (claimed.length === 0) return sent;
       const outcomes = await Promise.all(claimed.map((mail) => this.#send(mail)));
       sent += outcomes.filter(Boolean).length;
-    }
-  }
-
-  async #run(signal: AbortSignal): Promise<void> {
-    const { logger, pollMs = 1_000 } = this.#options;
-    while (!signal.aborted) {
-      try {
-        await this.sendDue();
-      } catch (error) {
-        logger.error({ err: error }, 'mail sender failed; it will resume');
-      }
-      if (signal.aborted) return;
-      const woken = new Promise<void>((resolve) => {
-        this.#wake = resolve;
-      });
-      await Promise.race([woken, sleep(pollMs, undefined, { signal }).catch(() => undefined)]);
-      this.#wake = undefined;
     }
   }
 

@@ -19,12 +19,13 @@ export interface Polling {
 
 /**
  * A service that works from the read models on a timer (hold expiry, room closer, webhook
- * outbox): `tick()` every `pollMs` until stopped. A failed pass is logged and retried on the
+ * and mail outboxes): `tick()` every `pollMs` until stopped. A failed pass is logged and retried on the
  * next tick, never ends the loop; stop waits for the pass in progress.
  */
 export abstract class PollingService implements BackgroundService {
   readonly #stopping = new AbortController();
   #loop: Promise<void> | undefined;
+  #wake: (() => void) | undefined;
 
   constructor(private readonly polling: Polling) {}
 
@@ -42,7 +43,13 @@ export abstract class PollingService implements BackgroundService {
 
   async stop(): Promise<void> {
     this.#stopping.abort();
+    this.#wake?.();
     await this.#loop;
+  }
+
+  /** Runs the next pass now rather than at the next tick (e.g. work was just queued). */
+  wake(): void {
+    this.#wake?.();
   }
 
   async #run(signal: AbortSignal): Promise<void> {
@@ -55,7 +62,12 @@ export abstract class PollingService implements BackgroundService {
       } catch (error) {
         log.error({ err: error }, `${what} failed; retrying on the next tick`);
       }
-      await sleep(pollMs, undefined, { signal }).catch(() => undefined);
+      if (signal.aborted) return;
+      const woken = new Promise<void>((resolve) => {
+        this.#wake = resolve;
+      });
+      await Promise.race([woken, sleep(pollMs, undefined, { signal }).catch(() => undefined)]);
+      this.#wake = undefined;
     }
   }
 }

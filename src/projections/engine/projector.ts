@@ -1,10 +1,8 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { RecordedEvent } from '../../eventstore/event-store.js';
 import type { Db, Tx } from '../db/database.js';
-import { withProjectorLock } from './advisory-lock.js';
 import { applyEvents } from './apply-events.js';
 import { lockCheckpoint, readCheckpoint, saveCheckpoint } from './checkpoints.js';
-import { EventBuffer } from './event-buffer.js';
+import { FeedFollower, type FeedStep } from './feed-follower.js';
 import type { Projection } from './projection.js';
 import {
   inSavepoint,
@@ -27,51 +25,55 @@ type BatchOutcome =
   | 'reset'
   | { readonly position: string | undefined; readonly applied: readonly RecordedEvent[] };
 
-/** Why following the feed ended: a stop, a checkpoint moved back (a rebuild), or a dry feed. */
-type FollowEnd = 'stopped' | 'reset' | 'ended';
-
 /**
  * Follows the global feed from its checkpoint and applies events in batches, each in one
  * transaction with the checkpoint update, so every event takes effect exactly once.
  */
 export class Projector {
   readonly #options: ProjectorOptions;
-  readonly #batchSize: number;
   readonly #log: ProjectorLogger;
-  #controller: AbortController | undefined;
-  #loop: Promise<void> | undefined;
-  #active = false;
+  readonly #follower: FeedFollower;
+  /** Where this instance's last committed batch left the checkpoint. */
+  #at: string | undefined;
   /** Projections stuck on an event they could not apply: the others go on without them. */
   #stuck = new Set<string>();
 
   constructor(options: ProjectorOptions) {
     this.#options = options;
-    this.#batchSize = options.batchSize ?? 500;
     this.#log = options.logger ?? silent;
+    this.#follower = new FeedFollower({
+      name: options.name,
+      store: options.store,
+      db: options.db,
+      batchSize: options.batchSize ?? 500,
+      idleMs: IDLE_CHECK_MS,
+      retryMs: options.retryMs ?? 1_000,
+      log: this.#log,
+      kind: 'projector',
+      handler: {
+        begin: (lockConnection) => this.#begin(lockConnection),
+        handle: (batch) => this.#handle(batch),
+        idle: (lockConnection) => this.#idle(lockConnection),
+      },
+    });
   }
 
   /**
    * Launches the loop in the background and resolves at once. The loop stands by while another
    * instance holds the lock, retries after failures, and ends only on {@link stop}.
    */
-  async start(): Promise<void> {
-    if (this.#loop) return;
-    const controller = new AbortController();
-    this.#controller = controller;
-    this.#loop = this.#run(controller.signal);
+  start(): Promise<void> {
+    return this.#follower.start();
   }
 
   /** Stops gracefully: the batch being applied commits, then the lock is released. */
-  async stop(): Promise<void> {
-    this.#controller?.abort();
-    await this.#loop;
-    this.#loop = undefined;
-    this.#controller = undefined;
+  stop(): Promise<void> {
+    return this.#follower.stop();
   }
 
   /** Whether this instance holds the lock and is applying events. */
   get active(): boolean {
-    return this.#active;
+    return this.#follower.active;
   }
 
   /** The saved position, or undefined before the first batch. */
@@ -79,91 +81,31 @@ export class Projector {
     return readCheckpoint(this.#options.db, this.#options.name);
   }
 
-  async #run(signal: AbortSignal): Promise<void> {
-    const { db, name } = this.#options;
-    while (!signal.aborted) {
-      let end: FollowEnd | undefined;
-      try {
-        await withProjectorLock(db, name, async (lockConnection) => {
-          end = await this.#follow(lockConnection, signal);
-        });
-      } catch (error) {
-        this.#log.error({ err: error, projector: name }, 'projector failed; it will resume');
-      }
-      if (end === 'reset') {
-        this.#log.warn({ projector: name }, 'the checkpoint moved back; replaying from it');
-        continue;
-      }
-      await sleep(this.#options.retryMs ?? 1_000, undefined, { signal }).catch(() => undefined);
-    }
+  async #begin(lockConnection: Db): Promise<string | undefined> {
+    this.#at = await readCheckpoint(lockConnection, this.#options.name);
+    await this.#readStuck(lockConnection);
+    return this.#at;
   }
 
-  /** Reads the feed into a buffer (producer) while batches are applied from it (consumer). */
-  async #follow(lockConnection: Db, signal: AbortSignal): Promise<FollowEnd> {
-    const from = await readCheckpoint(lockConnection, this.#options.name);
+  async #handle(batch: readonly RecordedEvent[]): Promise<FeedStep> {
+    const next = await this.#apply(this.#at, batch);
+    if (next === 'reset') return 'reset';
+    this.#at = next;
+    return 'next';
+  }
+
+  /** While idle: notice a checkpoint reset by a rebuild, and let repaired projections resume. */
+  async #idle(lockConnection: Db): Promise<FeedStep> {
+    if (this.#movedBack(this.#at, await readCheckpoint(lockConnection, this.#options.name))) {
+      return 'reset';
+    }
+    await this.#readStuck(lockConnection);
+    return 'next';
+  }
+
+  async #readStuck(lockConnection: Db): Promise<void> {
     const failures = await readProjectionFailures(lockConnection, this.#options.name);
     this.#stuck = new Set(failures.map((failure) => failure.projection));
-    this.#active = true;
-    const buffer = new EventBuffer<RecordedEvent>(this.#batchSize * 4);
-    const feed = new AbortController();
-    const onStop = (): void => {
-      feed.abort();
-      buffer.close();
-    };
-    signal.addEventListener('abort', onStop, { once: true });
-    const producer = this.#produce(from, buffer, feed.signal);
-    try {
-      return await this.#consume(from, buffer, lockConnection, signal);
-    } finally {
-      signal.removeEventListener('abort', onStop);
-      onStop();
-      await producer;
-      this.#active = false;
-    }
-  }
-
-  async #produce(
-    from: string | undefined,
-    buffer: EventBuffer<RecordedEvent>,
-    signal: AbortSignal,
-  ) {
-    try {
-      for await (const event of this.#options.store.subscribeAll({ from, signal })) {
-        await buffer.push(event);
-      }
-      buffer.close();
-    } catch (error) {
-      buffer.fail(error);
-    }
-  }
-
-  async #consume(
-    from: string | undefined,
-    buffer: EventBuffer<RecordedEvent>,
-    lockConnection: Db,
-    signal: AbortSignal,
-  ): Promise<FollowEnd> {
-    let at = from;
-    while (!signal.aborted) {
-      const batch = await buffer.take(this.#batchSize, IDLE_CHECK_MS);
-      // A batch taken after stop() is left for the next run: it was not applied, so nothing is lost.
-      if (signal.aborted) break;
-      if (batch.length > 0) {
-        const next = await this.#apply(at, batch);
-        if (next === 'reset') return 'reset';
-        at = next;
-      } else if (buffer.finished) {
-        this.#log.warn({ projector: this.#options.name }, 'the feed ended; resubscribing');
-        return 'ended';
-      } else if (this.#movedBack(at, await readCheckpoint(lockConnection, this.#options.name))) {
-        return 'reset';
-      } else {
-        // A replay may have repaired a stuck projection's tables meanwhile: let it resume.
-        const failures = await readProjectionFailures(lockConnection, this.#options.name);
-        this.#stuck = new Set(failures.map((failure) => failure.projection));
-      }
-    }
-    return 'stopped';
   }
 
   /** The projections still applying events. */

@@ -1,10 +1,9 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { EventStore, RecordedEvent } from '../../eventstore/event-store.js';
 import type { Db } from '../db/database.js';
-import { withProjectorLock } from './advisory-lock.js';
 import type { BackgroundService } from './background-service.js';
 import { readCheckpoint } from './checkpoints.js';
-import { EventBuffer } from './event-buffer.js';
+import { FeedFollower, type FeedStep } from './feed-follower.js';
 
 const BATCH = 100;
 const IDLE_MS = 1_000;
@@ -45,82 +44,46 @@ export interface ReactorOptions {
  */
 export class ReactorRunner implements BackgroundService {
   readonly #options: ReactorOptions;
-  #controller: AbortController | undefined;
-  #loop: Promise<void> | undefined;
+  readonly #follower: FeedFollower;
 
   constructor(options: ReactorOptions) {
     this.#options = options;
+    this.#follower = new FeedFollower({
+      name: options.name,
+      store: options.store,
+      db: options.db,
+      batchSize: BATCH,
+      idleMs: IDLE_MS,
+      retryMs: options.lockRetryMs ?? 1_000,
+      log: options.logger,
+      kind: 'reactor',
+      handler: {
+        begin: (lockConnection) => readCheckpoint(lockConnection, options.name),
+        handle: (batch, lockConnection, signal) => this.#handle(batch, lockConnection, signal),
+      },
+    });
   }
 
   /** Launches the loop in the background; it stands by while another instance is active. */
-  async start(): Promise<void> {
-    if (this.#loop) return;
-    this.#controller = new AbortController();
-    this.#loop = this.#run(this.#controller.signal);
+  start(): Promise<void> {
+    return this.#follower.start();
   }
 
   /** Stops after the reaction in progress; its event is handled again on the next start. */
-  async stop(): Promise<void> {
-    this.#controller?.abort();
-    await this.#loop;
-    this.#loop = undefined;
-    this.#controller = undefined;
+  stop(): Promise<void> {
+    return this.#follower.stop();
   }
 
-  async #run(signal: AbortSignal): Promise<void> {
-    const { db, name, logger } = this.#options;
-    while (!signal.aborted) {
-      try {
-        await withProjectorLock(db, name, (lockConnection) => this.#follow(lockConnection, signal));
-      } catch (error) {
-        logger.error({ err: error, reactor: name }, 'reactor failed; it will resume');
-      }
-      await sleep(this.#options.lockRetryMs ?? 1_000, undefined, { signal }).catch(() => undefined);
-    }
-  }
-
-  async #follow(lockConnection: Db, signal: AbortSignal): Promise<void> {
-    const { name, store } = this.#options;
-    const from = await readCheckpoint(lockConnection, name);
-    const buffer = new EventBuffer<RecordedEvent>(BATCH * 4);
-    const feed = new AbortController();
-    const onStop = (): void => {
-      feed.abort();
-      buffer.close();
-    };
-    signal.addEventListener('abort', onStop, { once: true });
-    const producer = (async () => {
-      try {
-        for await (const event of store.subscribeAll({ from, signal: feed.signal })) {
-          await buffer.push(event);
-        }
-        buffer.close();
-      } catch (error) {
-        buffer.fail(error);
-      }
-    })();
-    try {
-      await this.#consume(buffer, lockConnection, signal);
-    } finally {
-      signal.removeEventListener('abort', onStop);
-      onStop();
-      await producer;
-    }
-  }
-
-  async #consume(buffer: EventBuffer<RecordedEvent>, lockConnection: Db, signal: AbortSignal) {
-    while (!signal.aborted) {
-      const batch = await buffer.take(BATCH, IDLE_MS);
-      if (signal.aborted) return;
-      if (batch.length === 0) {
-        if (buffer.finished) return;
-        continue;
-      }
-      if ((await this.#reactToBatch(batch, signal)) === 'stopped') return;
-      const last = batch.at(-1)?.position;
-      // The lock's connection writes the checkpoint: a lost lock fails here, not silently.
-      if (last !== undefined) await this.#save(lockConnection, last);
-    }
+  async #handle(
+    batch: readonly RecordedEvent[],
+    lockConnection: Db,
+    signal: AbortSignal,
+  ): Promise<FeedStep> {
+    if ((await this.#reactToBatch(batch, signal)) === 'stopped') return 'stopped';
+    const last = batch.at(-1)?.position;
+    // The lock's connection writes the checkpoint: a lost lock fails here, not silently.
+    if (last !== undefined) await this.#save(lockConnection, last);
+    return 'next';
   }
 
   /**
