@@ -9,14 +9,14 @@ import type {
   RefundInput,
 } from '../commands/billing-provider.js';
 import type { Config } from '../config.js';
+import { UUID_PATTERN } from '../domain/ids.js';
 import type { Payment } from '../domain/screening/screening-events.js';
 import type { Db } from '../projections/db/database.js';
 
 // Refund ids are derived from the idempotency key: the same key, the same id.
 const ID_NAMESPACE = '0d7f3c52-6a1b-4f0e-9c8d-2b5a4e1f7c3a';
 
-const UUID = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
-const PAYMENT_ID = new RegExp(`^sim_pi_(${UUID})_(${UUID})$`, 'i');
+const PAYMENT_ID = new RegExp(`^sim_pi_(${UUID_PATTERN})_(${UUID_PATTERN})$`, 'i');
 
 /**
  * A booking's simulated payment id: it names the screening and the booking, so the hold

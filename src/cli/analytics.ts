@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { isUuid } from '../domain/ids.js';
 import {
   filmAnalytics,
   filmsAddedByMonth,
@@ -18,8 +19,6 @@ interface WindowFlags {
   limit: number;
   refresh?: boolean;
 }
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 function instant(name: string) {
   return (value: string) => {
@@ -65,7 +64,7 @@ export function registerAnalytics(program: Command, { io }: CliContext): void {
 
   windowed(analytics.command('films <filmId>').description("One film's figures.")).action(
     async (filmId: string, flags: WindowFlags) => {
-      if (!UUID.test(filmId)) throw new CliError('filmId: a UUID');
+      if (!isUuid(filmId)) throw new CliError('filmId: a UUID');
       await withRuntime(io, async ({ db }) => {
         const a = await filmAnalytics(db, filmId, windowOf(flags));
         await print(

@@ -1,8 +1,7 @@
 import { createSecretKey, type KeyObject } from 'node:crypto';
 import { errors, jwtVerify, SignJWT } from 'jose';
 import { LRUCache } from 'lru-cache';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+import { isUuid } from '../../domain/ids.js';
 
 /** Issues and verifies the HS256 access tokens of register/login. */
 export class TokenService {
@@ -47,8 +46,7 @@ export class TokenService {
         algorithms: ['HS256'],
       });
       // The subject becomes a user id in uuid columns: any other subject proves no one.
-      const sub =
-        typeof payload.sub === 'string' && UUID.test(payload.sub) ? payload.sub : undefined;
+      const sub = isUuid(payload.sub) ? payload.sub : undefined;
       if (sub !== undefined && payload.exp !== undefined) {
         this.verified.set(token, { sub, exp: payload.exp });
       }

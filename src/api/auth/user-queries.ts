@@ -1,3 +1,4 @@
+import { isUuid } from '../../domain/ids.js';
 import type { Db, UserRow } from '../../projections/db/database.js';
 import { ApiError } from '../api-error.js';
 
@@ -14,7 +15,6 @@ export interface NewUser extends User {
 }
 
 const UNIQUE_VIOLATION = '23505';
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 function toUser(row: Pick<UserRow, 'id' | 'email' | 'display_name'>): User {
   return { id: row.id, email: row.email, displayName: row.display_name };
@@ -63,7 +63,7 @@ export async function findUserByEmail(
 /** The user with this id, if it exists. */
 export async function findUserById(db: Db, id: string): Promise<User | undefined> {
   // The column is a uuid: anything else would be a database error, not a missing user.
-  if (!UUID.test(id)) return undefined;
+  if (!isUuid(id)) return undefined;
   const row = await db
     .selectFrom('users')
     .select(['id', 'email', 'display_name'])

@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import { isUuid } from '../../domain/ids.js';
 import type { Db, FilmRow } from '../../projections/db/database.js';
 
 /** A film as the API shows it. */
@@ -18,8 +19,6 @@ export interface Film {
   readonly wantCount: number;
   readonly likeCount: number;
 }
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** The columns a film is shown from (never the search documents). */
 export const filmColumns = [
@@ -81,7 +80,7 @@ export function toFilm(row: FilmView): Film {
 
 /** The film with this id, if the catalogue has it. */
 export async function findFilm(db: Db, id: string): Promise<Film | undefined> {
-  if (!UUID.test(id)) return undefined;
+  if (!isUuid(id)) return undefined;
   const row = await db
     .selectFrom('films')
     .select(filmColumns)
@@ -92,7 +91,7 @@ export async function findFilm(db: Db, id: string): Promise<Film | undefined> {
 
 /** Whether the catalogue has this film. */
 export async function filmExists(db: Db, id: string): Promise<boolean> {
-  if (!UUID.test(id)) return false;
+  if (!isUuid(id)) return false;
   const row = await db.selectFrom('films').select('id').where('id', '=', id).executeTakeFirst();
   return row !== undefined;
 }

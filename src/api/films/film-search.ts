@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { type RawBuilder, sql } from 'kysely';
+import { isUuid } from '../../domain/ids.js';
 import type { Db } from '../../projections/db/database.js';
 import {
   type SearchExtensions,
@@ -30,7 +31,6 @@ export interface FilmSearch {
   readonly cursor?: string | undefined;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const MAX_TERMS = 8;
 
 /** Each order: its key expression, direction and the SQL type its cursor value is cast to. */
@@ -107,7 +107,7 @@ function fingerprint(search: FilmSearch, sort: FilmSort): string {
 
 function afterKey(cursor: string, expected: string): { key: string; id: string } {
   const decoded = decodeCursor(cursor, ['f', 'k', 'id']);
-  if (decoded.f !== expected || !UUID.test(decoded.id)) {
+  if (decoded.f !== expected || !isUuid(decoded.id)) {
     throw new ApiError('invalid_cursor', 'the cursor belongs to another search or sort');
   }
   return { key: decoded.k, id: decoded.id };

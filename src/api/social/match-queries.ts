@@ -1,16 +1,15 @@
 import { sql } from 'kysely';
+import { isUuid } from '../../domain/ids.js';
 import type { Db } from '../../projections/db/database.js';
 import { ApiError } from '../api-error.js';
 import { type Film, type FilmView, toFilm } from '../films/film-queries.js';
 import { decodeCursor, toPage } from '../pagination.js';
 import type { PageRequest, PublicUser } from './social-queries.js';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 function after<K extends string>(cursor: string | undefined, keys: readonly K[]) {
   if (cursor === undefined) return undefined;
   const key = decodeCursor(cursor, [...keys, 'id']);
-  if (!UUID.test(key.id)) throw new ApiError('invalid_cursor', 'the cursor is not valid');
+  if (!isUuid(key.id)) throw new ApiError('invalid_cursor', 'the cursor is not valid');
   return key;
 }
 

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import { z } from 'zod';
+import { isUuid } from '../../domain/ids.js';
 import type { Db } from '../../projections/db/database.js';
 import { ApiError } from '../api-error.js';
 import { type Film, filmColumns, toFilm } from '../films/film-queries.js';
@@ -17,13 +18,11 @@ export interface PageRequest {
   readonly cursor?: string | undefined;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /** Decodes `{ k, id }`, refusing a forged id (it is compared with a uuid column). */
 function after(cursor: string | undefined): { k: string; id: string } | undefined {
   if (cursor === undefined) return undefined;
   const key = decodeCursor(cursor, ['k', 'id']);
-  if (!UUID.test(key.id)) throw new ApiError('invalid_cursor', 'the cursor is not valid');
+  if (!isUuid(key.id)) throw new ApiError('invalid_cursor', 'the cursor is not valid');
   return key;
 }
 

@@ -1,3 +1,4 @@
+import { isUuid, UUID_PATTERN } from '../../domain/ids.js';
 import type { TrackingRow } from '../../projections/tracking/tracking-rows.js';
 import { ApiError } from '../api-error.js';
 import { fastEvent, instant } from './tracking-fast-check.js';
@@ -167,9 +168,7 @@ export function correctedTime(timestamp: string, sentAt: string | undefined, rec
   return new Date(receivedAt.getTime() - waited);
 }
 
-const FILM_PATH =
-  /^\/films\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?:[/?#]|$)/i;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const FILM_PATH = new RegExp(`^/films/(${UUID_PATTERN})(?:[/?#]|$)`, 'i');
 
 /** The film an event is about, if any: per-film analytics find its rows by it. */
 function filmOf(event: TrackedEvent): string | null {
@@ -183,11 +182,11 @@ function filmOf(event: TrackedEvent): string | null {
     case 'click': {
       const { element, targetId } = event.properties;
       const aboutFilm = element === 'film' || element === 'trailer';
-      return aboutFilm && targetId && UUID.test(targetId) ? targetId.toLowerCase() : null;
+      return aboutFilm && targetId && isUuid(targetId) ? targetId.toLowerCase() : null;
     }
     case 'custom': {
       const id = event.properties.properties.filmId;
-      return typeof id === 'string' && UUID.test(id) ? id.toLowerCase() : null;
+      return isUuid(id) ? id.toLowerCase() : null;
     }
     case 'search_filter':
       return null;
