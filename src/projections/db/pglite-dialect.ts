@@ -15,6 +15,12 @@ import {
  * Kysely on a PGlite instance that other code (the event store) shares. PGlite is one
  * connection: a transaction opened with a raw `BEGIN` would swallow everyone else's
  * statements, so transactions go through `db.transaction`, which PGlite serialises.
+ *
+ * Hand-written rather than Kysely ≥ 0.29's own `PGliteDialect`: that one hands out one
+ * connection behind a mutex, so a connection held for long, as the projector's advisory-lock
+ * connection is for as long as it follows the feed, blocks every other query of the process
+ * (tried: the projector tests on PGlite time out). Here each acquire is its own connection
+ * object and only transactions are serialised, by PGlite itself.
  */
 export class PgliteDialect implements Dialect {
   constructor(private readonly db: PGliteInterface) {}
