@@ -194,6 +194,28 @@ for (const backend of backends) {
       }
     });
 
+    it('does not stop on a self-follow, which the aggregate refuses yet is well-formed', async () => {
+      const own = await backend.open();
+      try {
+        const { db } = own;
+        await migrateReadModels(db);
+        const ada = randomUUID();
+        const at = '2026-12-01T10:00:00.000Z';
+        const selfFollow = recorded(
+          { type: 'UserFollowed', data: { followerId: ada, followeeId: ada, followedAt: at } },
+          `follows-${ada}`,
+        );
+        await db
+          .transaction()
+          .execute((tx) => socialProjection.applyBatch(tx, [selfFollow], context));
+        expect(await db.selectFrom('follows').select('followee_id').execute()).toEqual([
+          { followee_id: ada },
+        ]);
+      } finally {
+        await own.close();
+      }
+    });
+
     it('keeps friend_wants: per wish, the friends who want the film too, through friendships and unwishes', async () => {
       const own = await backend.open();
       try {

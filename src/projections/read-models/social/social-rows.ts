@@ -88,10 +88,16 @@ export async function writeSocialRows(tx: Tx, rows: SocialRows): Promise<void> {
   );
 
   const friends = changes(rows.friends);
-  const bothWays = friends.standing.flatMap(([a, b, since]) => [
-    { user_id: a, friend_id: b, since },
-    { user_id: b, friend_id: a, since },
-  ]);
+  // One row for a self-follow (refused by the aggregate, yet well-formed): a key twice in one
+  // upsert is an error, and a projection must not stop on a well-formed event.
+  const bothWays = friends.standing.flatMap(([a, b, since]) =>
+    a === b
+      ? [{ user_id: a, friend_id: b, since }]
+      : [
+          { user_id: a, friend_id: b, since },
+          { user_id: b, friend_id: a, since },
+        ],
+  );
   for (const chunk of chunks(bothWays)) {
     await tx
       .insertInto('friends')
