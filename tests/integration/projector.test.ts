@@ -226,16 +226,18 @@ function crashMidBatch(after: number) {
   const crash: { at?: RecordedEvent; before?: RecordedEvent } = {};
   const projection: Projection = {
     name: 'crash',
-    async apply(tx, event) {
-      seen += 1;
-      if (crash.at === undefined && seen > after && previous?.tx === tx) {
-        crash.at = event;
-        crash.before = previous.event;
-        throw Object.assign(new Error('simulated crash: terminating connection'), {
-          code: '57P01',
-        });
+    async applyBatch(tx, events) {
+      for (const event of events) {
+        seen += 1;
+        if (crash.at === undefined && seen > after && previous?.tx === tx) {
+          crash.at = event;
+          crash.before = previous.event;
+          throw Object.assign(new Error('simulated crash: terminating connection'), {
+            code: '57P01',
+          });
+        }
+        previous = { tx, event };
       }
-      previous = { tx, event };
     },
   };
   return { projection, crash };
@@ -246,8 +248,8 @@ function tally() {
   const applied = new Map<string, number>();
   const projection: Projection = {
     name: 'tally',
-    async apply(_tx, event) {
-      applied.set(event.id, (applied.get(event.id) ?? 0) + 1);
+    async applyBatch(_tx, events) {
+      for (const event of events) applied.set(event.id, (applied.get(event.id) ?? 0) + 1);
     },
   };
   return { projection, applied };

@@ -85,8 +85,8 @@ for (const backend of backends) {
       const notifications = notificationsProjection();
       for (const event of [follow, wish, follow, wish]) {
         await db.transaction().execute(async (tx) => {
-          await socialProjection.apply(tx, event, context);
-          await notifications.apply(tx, event, context);
+          await socialProjection.applyBatch(tx, [event], context);
+          await notifications.applyBatch(tx, [event], context);
         });
       }
       expect(await db.selectFrom('follows').selectAll().execute()).toEqual([
@@ -122,7 +122,7 @@ for (const backend of backends) {
         `library-${ada}`,
       );
       for (const event of [unfollow, unwish, unfollow, unwish]) {
-        await db.transaction().execute((tx) => socialProjection.apply(tx, event, context));
+        await db.transaction().execute((tx) => socialProjection.applyBatch(tx, [event], context));
       }
       expect(await db.selectFrom('follows').selectAll().execute()).toEqual([]);
       const after = await db.selectFrom('follow_counts').selectAll().execute();
@@ -156,7 +156,9 @@ for (const backend of backends) {
           );
         const apply = async (...events: RecordedEvent[]) => {
           for (const event of events) {
-            await db.transaction().execute((tx) => socialProjection.apply(tx, event, context));
+            await db
+              .transaction()
+              .execute((tx) => socialProjection.applyBatch(tx, [event], context));
           }
         };
         const friends = () =>
@@ -186,6 +188,28 @@ for (const backend of backends) {
         expect((await friends()).map((row) => row.since)).toEqual([
           new Date('2026-12-05T10:00:00.000Z'),
           new Date('2026-12-05T10:00:00.000Z'),
+        ]);
+      } finally {
+        await own.close();
+      }
+    });
+
+    it('does not stop on a self-follow, which the aggregate refuses yet is well-formed', async () => {
+      const own = await backend.open();
+      try {
+        const { db } = own;
+        await migrateReadModels(db);
+        const ada = randomUUID();
+        const at = '2026-12-01T10:00:00.000Z';
+        const selfFollow = recorded(
+          { type: 'UserFollowed', data: { followerId: ada, followeeId: ada, followedAt: at } },
+          `follows-${ada}`,
+        );
+        await db
+          .transaction()
+          .execute((tx) => socialProjection.applyBatch(tx, [selfFollow], context));
+        expect(await db.selectFrom('follows').select('followee_id').execute()).toEqual([
+          { followee_id: ada },
         ]);
       } finally {
         await own.close();
@@ -225,12 +249,14 @@ for (const backend of backends) {
         const apply = async (events: RecordedEvent[], batch = false) => {
           if (batch) {
             await db.transaction().execute(async (tx) => {
-              for (const event of events) await socialProjection.apply(tx, event, context);
+              for (const event of events) await socialProjection.applyBatch(tx, [event], context);
             });
             return;
           }
           for (const event of events) {
-            await db.transaction().execute((tx) => socialProjection.apply(tx, event, context));
+            await db
+              .transaction()
+              .execute((tx) => socialProjection.applyBatch(tx, [event], context));
           }
         };
         const name = new Map<string, string>([

@@ -4,16 +4,11 @@ import type { Projection, ProjectionContext } from './projection.js';
 
 /** How {@link applyEvents} runs the projections over a batch. */
 export interface ApplyEventsOptions {
-  /** Let projections with `applyBatch` take the batch at once (default true). */
-  readonly batch?: boolean | undefined;
   /** Where post-commit effects go (default: dropped, as in replays). */
   readonly afterCommit?: ((effect: () => void) => void) | undefined;
 }
 
-/**
- * Applies a batch of events to the projections inside `tx`. In batch mode each projection
- * takes the whole batch in turn; otherwise every event goes through every projection in order.
- */
+/** Applies a batch of events to the projections inside `tx`: each takes the whole batch in turn. */
 export async function applyEvents(
   tx: Tx,
   projections: readonly Projection[],
@@ -22,16 +17,7 @@ export async function applyEvents(
 ): Promise<void> {
   if (events.length === 0) return;
   const context = batchContext(options.afterCommit ?? (() => undefined));
-  if (options.batch === false) {
-    for (const event of events) {
-      for (const projection of projections) await projection.apply(tx, event, context);
-    }
-    return;
-  }
-  for (const projection of projections) {
-    if (projection.applyBatch) await projection.applyBatch(tx, events, context);
-    else for (const event of events) await projection.apply(tx, event, context);
-  }
+  for (const projection of projections) await projection.applyBatch(tx, events, context);
 }
 
 function batchContext(afterCommit: (effect: () => void) => void): ProjectionContext {

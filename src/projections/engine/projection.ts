@@ -2,17 +2,15 @@ import type { RecordedEvent } from '../../eventstore/event-store.js';
 import type { Tx } from '../db/database.js';
 
 /**
- * One read model kept up to date from the global feed. `apply` runs inside the projector's
- * batch transaction; it never throws on a well-formed event and skips unknown event types.
+ * One read model kept up to date from the global feed. `applyBatch` runs inside the projector's
+ * transaction with the events of one batch, in log order, once the projections before it have
+ * applied the whole batch: its effect is that of each event applied in turn, in a few statements.
+ * It never throws on well-formed events and skips unknown event types. A batch of one event is
+ * how the projector isolates an event a projection cannot apply.
  */
 export interface Projection {
   readonly name: string;
-  apply(tx: Tx, event: RecordedEvent, context: ProjectionContext): Promise<void>;
-  /**
-   * Optional batch mode: the same effect as `apply` on each event in order, in a few
-   * statements. It runs once the projections before it have applied the whole batch.
-   */
-  applyBatch?(tx: Tx, events: readonly RecordedEvent[], context: ProjectionContext): Promise<void>;
+  applyBatch(tx: Tx, events: readonly RecordedEvent[], context: ProjectionContext): Promise<void>;
 }
 
 /** What a projection may ask of the batch it runs in. */

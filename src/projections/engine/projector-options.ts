@@ -18,8 +18,6 @@ export interface ProjectorOptions {
   readonly projections: readonly Projection[];
   /** Most events applied in one transaction (default 500). */
   readonly batchSize?: number;
-  /** Let projections apply a batch at once through `applyBatch` (default true). */
-  readonly batch?: boolean;
   /** Called after each committed batch with the new checkpoint and the events it applied. */
   readonly onAdvance?: (position: string, applied: readonly RecordedEvent[]) => void;
   readonly logger?: ProjectorLogger;

@@ -157,7 +157,7 @@ export class Projector {
         const afterCommit = (effect: () => void) => {
           effects.push(effect);
         };
-        await applyEvents(tx, this.#live(), fresh, { batch: this.#options.batch, afterCommit });
+        await applyEvents(tx, this.#live(), fresh, { afterCommit });
       }
       const last = fresh.at(-1)?.position;
       if (last !== undefined) await saveCheckpoint(tx, name, last);
@@ -174,9 +174,7 @@ export class Projector {
           own.push(effect);
         };
         try {
-          await inSavepoint(tx, () =>
-            applyEvents(tx, [projection], [event], { batch: false, afterCommit }),
-          );
+          await inSavepoint(tx, () => applyEvents(tx, [projection], [event], { afterCommit }));
           effects.push(...own);
         } catch (error) {
           if (isTransient(error)) throw error;

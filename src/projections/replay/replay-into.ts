@@ -14,8 +14,6 @@ export interface ReplayIntoOptions {
   readonly to: string;
   /** Events per transaction (default 500). */
   readonly batchSize?: number;
-  /** Let projections apply a batch at once through `applyBatch` (default true). */
-  readonly batch?: boolean;
   /** Called after each committed batch with the number of events applied so far. */
   readonly onProgress?: (applied: number) => void;
 }
@@ -33,9 +31,7 @@ export async function replayInto(options: ReplayIntoOptions): Promise<number> {
   let applying: Promise<void> = Promise.resolve();
   const apply = async (events: RecordedEvent[]): Promise<void> => {
     // A replay rebuilds rows only: effects such as notifications went out the first time.
-    await db
-      .transaction()
-      .execute((tx) => applyEvents(tx, projections, events, { batch: options.batch }));
+    await db.transaction().execute((tx) => applyEvents(tx, projections, events));
     applied += events.length;
     options.onProgress?.(applied);
   };

@@ -1,6 +1,4 @@
 import { v5 } from 'uuid';
-import { roomDecider } from '../../../domain/room/index.js';
-import { type ScreeningEvent, screeningDecider } from '../../../domain/screening/index.js';
 import { followingDecider } from '../../../domain/social/index.js';
 import type { RecordedEvent } from '../../../eventstore/event-store.js';
 import type { NewNotificationRow, Tx } from '../../db/database.js';
@@ -8,7 +6,7 @@ import { chunks } from '../../engine/batch-sql.js';
 import type { Projection, ProjectionContext } from '../../engine/projection.js';
 import { roomInviteDrafts } from '../rooms/room-invite-drafts.js';
 import { screeningBatchOf } from '../screenings/screening-batch.js';
-import { type Draft, type DraftView, draftsFor } from './notification-drafts.js';
+import type { Draft } from './notification-drafts.js';
 import { type Notification, notificationColumns, toNotification } from './notification-inbox.js';
 
 /** Where committed notifications go live (Redis or in-process); never throws. */
@@ -26,25 +24,6 @@ const NAMESPACE = 'a3c6f0e2-5b1d-4f8e-9c7a-2d4b6e8f0a1c';
 export function notificationsProjection(publisher?: NotificationPublisher): Projection {
   return {
     name: 'notifications',
-    async apply(tx, event, context) {
-      if (followingDecider.isEvent(event)) {
-        await insert(
-          tx,
-          (await followDrafts(tx, [event])).map(toRow(event.id)),
-          context,
-          publisher,
-        );
-        return;
-      }
-      if (roomDecider.isEvent(event)) {
-        const drafts = await roomInviteDrafts(tx, [event]);
-        await insert(tx, drafts.map(toRow(event.id)), context, publisher);
-        return;
-      }
-      if (!screeningDecider.isEvent(event)) return;
-      const drafts = draftsFor(event, await viewFromDb(tx, event));
-      await insert(tx, drafts.map(toRow(event.id)), context, publisher);
-    },
     async applyBatch(tx, events, context) {
       const batch = await screeningBatchOf(tx, events, context);
       const rows = batch.notifications.flatMap(({ eventId, drafts }) => drafts.map(toRow(eventId)));
@@ -86,71 +65,8 @@ async function followDrafts(
   }));
 }
 
-/** What the event's notifications read, fetched from the tables the other projections wrote. */
-async function viewFromDb(tx: Tx, event: ScreeningEvent): Promise<DraftView> {
-  const none: DraftView = {
-    screening: () => undefined,
-    booking: () => undefined,
-    liveBookings: () => [],
-  };
-  switch (event.type) {
-    case 'SeatsHeld':
-    case 'ScreeningCancelled': {
-      const screening = await screeningOf(tx, event.data.screeningId);
-      const cancelled = event.type === 'ScreeningCancelled' && screening !== undefined;
-      const live = cancelled ? await liveBookingsOf(tx, event.data.screeningId) : [];
-      return { ...none, screening: () => screening, liveBookings: () => live };
-    }
-    case 'BookingConfirmed':
-    case 'BookingCancelled':
-    case 'BookingExpired':
-    case 'PaymentRefunded': {
-      const booking = await bookingOf(tx, event.data.bookingId);
-      return { ...none, booking: () => booking };
-    }
-    case 'ScreeningScheduled':
-    case 'PaymentRequested':
-    case 'LatePaymentRejected':
-    case 'TicketCheckedIn':
-      return none;
-    default: {
-      const _: never = event;
-      return none;
-    }
-  }
-}
-
-function screeningOf(tx: Tx, screeningId: string) {
-  return tx
-    .selectFrom('screenings')
-    .select(['host_id', 'film_title', 'place_name', 'starts_at'])
-    .where('id', '=', screeningId)
-    .executeTakeFirst();
-}
-
-function bookingOf(tx: Tx, bookingId: string) {
-  return tx
-    .selectFrom('bookings')
-    .innerJoin('screenings', 'screenings.id', 'bookings.screening_id')
-    .selectAll('bookings')
-    .select(['screenings.film_title', 'screenings.starts_at'])
-    .where('bookings.id', '=', bookingId)
-    .executeTakeFirst();
-}
-
-function liveBookingsOf(tx: Tx, screeningId: string) {
-  return tx
-    .selectFrom('bookings')
-    .select(['id', 'user_id'])
-    .where('screening_id', '=', screeningId)
-    .where('status', 'in', ['PENDING', 'CONFIRMED'])
-    .orderBy('created_at')
-    .orderBy('id')
-    .execute();
-}
-
 /** The inbox row of a draft: its id is derived from the event, so a replay finds it again. */
-const toRow =
+export const toRow =
   (eventId: string) =>
   (draft: Draft): NewNotificationRow => ({
     id: v5(`${eventId}/${draft.userId}/${draft.type}`, NAMESPACE),

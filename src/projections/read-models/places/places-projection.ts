@@ -1,5 +1,4 @@
 import { type PlaceEvent, placeDecider } from '../../../domain/place/index.js';
-import type { RecordedEvent } from '../../../eventstore/event-store.js';
 import type { NewPlaceRow, Tx } from '../../db/database.js';
 import { anyUuid, chunks, uuidKey } from '../../engine/batch-sql.js';
 import type { Projection } from '../../engine/projection.js';
@@ -7,29 +6,6 @@ import type { Projection } from '../../engine/projection.js';
 /** The `places` table: one row per place; a deleted place keeps its row with `deleted_at`. */
 export const placesProjection: Projection = {
   name: 'places',
-  async apply(tx: Tx, event: RecordedEvent): Promise<void> {
-    if (!placeDecider.isEvent(event)) return;
-    switch (event.type) {
-      case 'PlaceCreated':
-        await tx
-          .insertInto('places')
-          .values(newPlace(event.data))
-          .onConflict((oc) => oc.column('id').doNothing())
-          .execute();
-        return;
-      case 'PlaceDeleted':
-        await markDeleted(tx, event.data.placeId, event.data.deletedAt);
-        return;
-      case 'ScreeningAddedToPlace':
-      case 'ScreeningRemovedFromPlace':
-        // The schedule is read from the screenings table.
-        return;
-      default: {
-        const _: never = event;
-        return;
-      }
-    }
-  },
   async applyBatch(tx, batch): Promise<void> {
     const events = batch.filter((event) => placeDecider.isEvent(event));
     const ids = events.map((event) => uuidKey(event.data.placeId));

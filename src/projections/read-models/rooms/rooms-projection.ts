@@ -18,14 +18,10 @@ import type { Projection } from '../../engine/projection.js';
  */
 export const roomsProjection: Projection = {
   name: 'rooms',
-  async apply(tx, event) {
-    if (roomDecider.isEvent(event)) await applyRoom(tx, event);
-    else if (roomChatDecider.isEvent(event)) await applyChat(tx, event);
-  },
   /**
-   * As `apply` on each event in order, but playback changes, most of a busy feed (every play,
-   * pause and seek of every room), go in two statements per run of them: each sets values its
-   * event carries whole, so only a room's last one in the run counts.
+   * Each event in order, its own statements, but playback changes, most of a busy feed (every
+   * play, pause and seek of every room), go in two statements per run of them: each sets values
+   * its event carries whole, so only a room's last one in the run counts.
    */
   async applyBatch(tx, events) {
     const playbacks = new Map<string, PlaybackRecord>();
@@ -131,24 +127,9 @@ async function applyRoom(tx: Tx, event: RoomEvent): Promise<void> {
         .where('id', '=', event.data.roomId)
         .execute();
       return;
-    case 'PlaybackChanged': {
-      const { roomId, playback } = event.data;
-      const room = await tx
-        .selectFrom('rooms')
-        .select('duration_seconds')
-        .where('id', '=', roomId)
-        .executeTakeFirst();
-      if (!room) return;
-      await tx
-        .updateTable('rooms')
-        .set({
-          playback: JSON.stringify(playback),
-          ends_at: endsAt(playback, room.duration_seconds),
-        })
-        .where('id', '=', roomId)
-        .execute();
+    case 'PlaybackChanged':
+      // Written by runs, in setPlaybacks.
       return;
-    }
     case 'RoomClosed': {
       const { roomId, playback, closedAt } = event.data;
       await tx

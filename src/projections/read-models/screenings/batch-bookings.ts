@@ -68,6 +68,7 @@ export class BatchBookings {
         return;
       case 'PaymentRequested':
         this.#update(event.data.bookingId, event.data.requestedAt, (row) => {
+          // Only the reference: a secret must not reach a row the host can read.
           row.payment = {
             provider: event.data.payment.provider,
             paymentId: event.data.payment.paymentId,

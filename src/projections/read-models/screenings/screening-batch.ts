@@ -32,7 +32,7 @@ export function screeningBatchOf(
 /**
  * Screenings, bookings and notifications of one batch, worked out in memory from the rows
  * before it: each event goes through the screenings step, then the bookings step, then the
- * notifications step, exactly the order the per-event projections see it in.
+ * notifications step, as if each projection applied it alone in that order.
  */
 export class ScreeningBatch {
   readonly #screenings = new Map<string, Tracked>();

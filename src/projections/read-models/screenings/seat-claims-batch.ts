@@ -40,7 +40,7 @@ export async function applySeatClaimsBatch(tx: Tx, batch: readonly RecordedEvent
   }
 }
 
-/** As the per-event projection: LOCKED by a hold unless taken, SOLD once confirmed, freed at the end. */
+/** One event: LOCKED by a hold unless taken, SOLD once confirmed, freed at the end. */
 function apply(
   claims: Map<string, Claim>,
   byBooking: Map<string, Set<string>>,
