@@ -6,7 +6,7 @@ import { READ_MODEL_GROUP_NAMES, readModelGroup } from '../projections/replay/re
 import { replayAndSwap } from '../projections/replay/replay-and-swap.js';
 import type { CliContext } from './context.js';
 import { CliError, ExitCode } from './io.js';
-import { Progress } from './progress.js';
+import { Progress, rateOf } from './progress.js';
 import { withRuntime } from './runtime.js';
 
 /** Events in the PostgreSQL/PGlite log, for the progress bar; EventStoreDB gives no cheap count. */
@@ -14,6 +14,8 @@ async function countEvents(db: Db): Promise<number> {
   const { rows } = await sql<{ n: string }>`SELECT count(*)::text AS n FROM events`.execute(db);
   return Number(rows[0]?.n ?? 0);
 }
+
+const seconds = (ms: number): string => `${(ms / 1000).toFixed(2)} s`;
 
 /** `replay`: rebuilds read models from the log into fresh tables and swaps them in. */
 export function registerReplay(program: Command, ctx: CliContext): void {
@@ -35,6 +37,7 @@ export function registerReplay(program: Command, ctx: CliContext): void {
         );
       }
       const { io } = ctx;
+      const started = performance.now();
       await withRuntime(io, async ({ store, db, config }) => {
         const total = config.EVENTSTORE_URL ? undefined : await countEvents(db);
         const progress = new Progress(io.err, io.errIsTTY === true, total);
@@ -46,10 +49,18 @@ export function registerReplay(program: Command, ctx: CliContext): void {
           catchUpUnderLock: config.DATABASE_URL !== undefined,
           onProgress: (applied) => progress.update(applied),
         });
-        const { seconds, rate } = progress.finish(result.applied);
+        progress.finish(result.applied);
+        const { setupMs, applyingMs, finishMs, dropMs } = result.timings;
+        const applying = applyingMs / 1000;
+        const rate = Math.round(rateOf(result.applied, applying));
         await io.out(
-          `replayed ${result.applied} events in ${seconds.toFixed(2)} s (${Math.round(rate)} events/s); ` +
+          `replayed ${result.applied} events in ${applying.toFixed(2)} s (${rate} events/s); ` +
             `swapped in ${result.tables.join(', ')} at position ${result.position ?? '(start of the log)'}\n`,
+        );
+        const whole = (performance.now() - started) / 1000;
+        await io.out(
+          `whole command ${whole.toFixed(2)} s: scratch tables ${seconds(setupMs)}, ` +
+            `applying ${seconds(applyingMs)}, swap ${seconds(finishMs)}, drop ${seconds(dropMs)}\n`,
         );
       });
       ctx.exit(ExitCode.ok);

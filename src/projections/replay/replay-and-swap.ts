@@ -6,7 +6,11 @@ import {
   type ReadModelTable,
   replaysFilmCounters,
 } from './read-model-groups.js';
-import { atLiveCheckpoint, type ScratchReplayOptions } from './scratch-replay.js';
+import {
+  atLiveCheckpoint,
+  type ScratchReplayOptions,
+  type ScratchReplayTimings,
+} from './scratch-replay.js';
 import type { ScratchSchema } from './scratch-schema.js';
 
 /** Options of {@link replayAndSwap}. */
@@ -21,6 +25,7 @@ export interface ReplayAndSwapResult {
   /** The checkpoint the swapped-in tables reflect; undefined when nothing was projected yet. */
   readonly position: string | undefined;
   readonly tables: readonly ReadModelTable[];
+  readonly timings: ScratchReplayTimings;
 }
 
 /**
@@ -32,10 +37,10 @@ export interface ReplayAndSwapResult {
  */
 export async function replayAndSwap(options: ReplayAndSwapOptions): Promise<ReplayAndSwapResult> {
   const { tables } = options;
-  const { applied, position } = await atLiveCheckpoint(options, (tx, scratch) =>
+  const { applied, position, timings } = await atLiveCheckpoint(options, (tx, scratch) =>
     swapTables(tx, scratch, tables),
   );
-  return { applied, position, tables };
+  return { applied, position, tables, timings };
 }
 
 async function swapTables(

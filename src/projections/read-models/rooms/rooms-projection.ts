@@ -1,4 +1,4 @@
-import { sql } from 'kysely';
+import { type Insertable, sql } from 'kysely';
 import {
   fromPlaybackRecord,
   type PlaybackRecord,
@@ -7,8 +7,8 @@ import {
   roomChatDecider,
   roomDecider,
 } from '../../../domain/room/index.js';
-import type { Tx } from '../../db/database.js';
-import { anyUuid } from '../../engine/batch-sql.js';
+import type { Database, Tx } from '../../db/database.js';
+import { anyUuid, chunks, uuidKey } from '../../engine/batch-sql.js';
 import type { Projection } from '../../engine/projection.js';
 
 /**
@@ -25,21 +25,99 @@ export const roomsProjection: Projection = {
    */
   async applyBatch(tx, events) {
     const playbacks = new Map<string, PlaybackRecord>();
+    // Joins and chat messages go by runs too: they touch neither the playback columns nor each
+    // other's tables, and a join reads only the host, which nothing but the opening sets.
+    const run = new JoinsAndMessages();
     for (const event of events) {
       if (roomDecider.isEvent(event) && event.type === 'PlaybackChanged') {
         playbacks.set(event.data.roomId, event.data.playback);
         continue;
       }
-      if (!roomDecider.isEvent(event) && !roomChatDecider.isEvent(event)) continue;
+      if (roomDecider.isEvent(event) && event.type === 'RoomJoined') {
+        run.joins.push(event.data);
+        continue;
+      }
+      if (roomChatDecider.isEvent(event)) {
+        run.messages.push(event.data);
+        continue;
+      }
+      if (!roomDecider.isEvent(event)) continue;
       // Anything else keeps its place in the order: the changes before it are written first.
       await setPlaybacks(tx, playbacks);
       playbacks.clear();
-      if (roomDecider.isEvent(event)) await applyRoom(tx, event);
-      else await applyChat(tx, event);
+      await run.write(tx);
+      await applyRoom(tx, event);
     }
     await setPlaybacks(tx, playbacks);
+    await run.write(tx);
   },
 };
+
+type Joined = Extract<RoomEvent, { type: 'RoomJoined' }>['data'];
+type Posted = RoomChatEvent['data'];
+type MemberRow = Insertable<Database['room_members']>;
+
+/** A run of joins and chat messages, written as one read and one insert per table. */
+class JoinsAndMessages {
+  readonly joins: Joined[] = [];
+  readonly messages: Posted[] = [];
+
+  async write(tx: Tx): Promise<void> {
+    await this.#writeJoins(tx);
+    await this.#writeMessages(tx);
+  }
+
+  async #writeJoins(tx: Tx): Promise<void> {
+    if (this.joins.length === 0) return;
+    const rooms = await tx
+      .selectFrom('rooms')
+      .select(['id', 'host_id'])
+      .where('id', '=', anyUuid(this.joins.map((join) => join.roomId)))
+      .execute();
+    const hosts = new Map(rooms.map((room) => [uuidKey(room.id), uuidKey(room.host_id)]));
+    // The first join of a member counts, as with one insert ignoring what exists per event.
+    const members = new Map<string, MemberRow>();
+    for (const { roomId, userId, joinedAt } of this.joins) {
+      const key = `${uuidKey(roomId)} ${uuidKey(userId)}`;
+      if (members.has(key)) continue;
+      const role = hosts.get(uuidKey(roomId)) === uuidKey(userId) ? 'host' : 'member';
+      members.set(key, { room_id: roomId, user_id: userId, role, joined_at: joinedAt });
+    }
+    this.joins.length = 0;
+    for (const rows of chunks([...members.values()])) {
+      await tx
+        .insertInto('room_members')
+        .values(rows)
+        .onConflict((oc) => oc.columns(['room_id', 'user_id']).doNothing())
+        .execute();
+    }
+  }
+
+  async #writeMessages(tx: Tx): Promise<void> {
+    // The first message of an id counts, as with one insert ignoring what exists per event.
+    const rows = new Map<string, Insertable<Database['room_messages']>>();
+    for (const d of this.messages) {
+      const id = uuidKey(d.messageId);
+      if (rows.has(id)) continue;
+      rows.set(id, {
+        id: d.messageId,
+        room_id: d.roomId,
+        user_id: d.userId,
+        text: d.text,
+        media_position: d.mediaPosition,
+        sent_at: d.sentAt,
+      });
+    }
+    this.messages.length = 0;
+    for (const chunk of chunks([...rows.values()])) {
+      await tx
+        .insertInto('room_messages')
+        .values(chunk)
+        .onConflict((oc) => oc.column('id').doNothing())
+        .execute();
+    }
+  }
+}
 
 /** Writes each room's latest playback and when it ends, in one read and one update. */
 async function setPlaybacks(tx: Tx, playbacks: ReadonlyMap<string, PlaybackRecord>) {
