@@ -96,6 +96,22 @@ export class DeciderHandler<C extends { readonly type: string }, E extends Domai
     return { state: snapshot.state, revision: snapshot.revision };
   }
 
+  /**
+   * A stream's state no older than `position` (one of its events'): the cached state when it
+   * is that recent, else {@link load}. For a reactor acting on an event, whose state this
+   * process usually cached when it appended that event: it spares a read per event.
+   */
+  async loadSince(id: string, position: string): Promise<{ state: S; revision: bigint | null }> {
+    const cached = this.cache.get(this.streamId(id));
+    if (
+      cached?.position !== undefined &&
+      this.store.comparePositions(cached.position, position) >= 0
+    ) {
+      return { state: cached.state, revision: cached.revision };
+    }
+    return this.load(id);
+  }
+
   streamId(id: string): string {
     return `${this.decider.category}-${id}`;
   }
