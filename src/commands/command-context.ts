@@ -27,6 +27,7 @@ import {
   libraryDecider,
 } from '../domain/social/index.js';
 import type { EventStore } from '../eventstore/event-store.js';
+import { AppendBatcher } from './append-batcher.js';
 import { DeciderHandler, type DeciderHandlerOptions } from './decider-handler.js';
 
 /** Everything command handlers need: the store, the aggregates' handlers and the clock. */
@@ -52,13 +53,15 @@ export function createCommandContext(
   store: EventStore,
   options: CommandContextOptions = {},
 ): CommandContext {
+  // One batcher for every aggregate: a hold and a room change committed together are fine.
+  const handlerOptions = { appender: new AppendBatcher(store), ...options };
   return {
-    places: new DeciderHandler(store, placeDecider, options),
-    screenings: new DeciderHandler(store, screeningDecider, options),
-    following: new DeciderHandler(store, followingDecider, options),
-    library: new DeciderHandler(store, libraryDecider, options),
-    rooms: new DeciderHandler(store, roomDecider, options),
-    roomChats: new DeciderHandler(store, roomChatDecider, options),
+    places: new DeciderHandler(store, placeDecider, handlerOptions),
+    screenings: new DeciderHandler(store, screeningDecider, handlerOptions),
+    following: new DeciderHandler(store, followingDecider, handlerOptions),
+    library: new DeciderHandler(store, libraryDecider, handlerOptions),
+    rooms: new DeciderHandler(store, roomDecider, handlerOptions),
+    roomChats: new DeciderHandler(store, roomChatDecider, handlerOptions),
     now: options.now ?? (() => new Date()),
     holdSeconds: options.holdSeconds ?? 900,
   };

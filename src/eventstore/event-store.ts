@@ -58,6 +58,18 @@ export interface SubscribeAllOptions {
   readonly signal?: AbortSignal;
 }
 
+/** One stream's part of a multi-stream append ({@link EventStore.appendMany}). */
+export interface StreamAppend {
+  readonly streamId: string;
+  readonly events: readonly NewEvent[];
+  readonly expectedRevision: ExpectedRevision;
+}
+
+/** One stream's own outcome in a multi-stream append: its result, or its own error. */
+export type StreamAppendOutcome =
+  | { readonly ok: true; readonly result: AppendResult }
+  | { readonly ok: false; readonly error: unknown };
+
 /** The write-side port: three adapters (PostgreSQL, PGlite, EventStoreDB) pass one suite. */
 export interface EventStore {
   append(
@@ -65,6 +77,13 @@ export interface EventStore {
     events: readonly NewEvent[],
     options: { readonly expectedRevision: ExpectedRevision },
   ): Promise<AppendResult>;
+  /**
+   * Appends to several distinct streams at once, each under its own expected revision and with
+   * its own outcome (a conflict on one does not fail the others; not atomic across streams),
+   * exactly as if each were an {@link append}. Outcomes are in the order of `appends`. It lets
+   * a store commit many streams' events together (PostgreSQL: one statement, one WAL flush).
+   */
+  appendMany(appends: readonly StreamAppend[]): Promise<StreamAppendOutcome[]>;
   read(streamId: string, options?: ReadStreamOptions): Promise<ReadStreamResult>;
   /** Every event in global order after `from`: catches up, then follows live until aborted. */
   subscribeAll(options?: SubscribeAllOptions): AsyncIterable<RecordedEvent>;

@@ -73,6 +73,31 @@ describe('idempotency keys', () => {
     );
   });
 
+  it('committed together under concurrency, each request keeps its own key and answer', async () => {
+    // Claims and answers of concurrent requests share statements: none may take another's.
+    const keys = Array.from({ length: 30 }, () => randomUUID());
+    const firsts = await Promise.all(keys.map((key, i) => createPlace(key, `Place ${i}`)));
+    expect(firsts.map((r) => r.statusCode)).toEqual(keys.map(() => 201));
+    const ids = firsts.map((r) => r.json<{ id: string }>().id);
+    expect(new Set(ids).size).toBe(keys.length);
+    const retries = await Promise.all(keys.map((key, i) => createPlace(key, `Place ${i}`)));
+    expect(retries.map((r) => r.headers['idempotent-replayed'])).toEqual(keys.map(() => 'true'));
+    expect(retries.map((r) => r.json<{ id: string }>().id)).toEqual(ids);
+    // The same key twice at once: one runs, the other is told it is in flight or replayed.
+    const key = randomUUID();
+    const both = await Promise.all([createPlace(key, 'Twice'), createPlace(key, 'Twice')]);
+    const statuses = both.map((r) => r.statusCode).sort();
+    expect([
+      [201, 201],
+      [201, 409],
+    ]).toContainEqual(statuses);
+    if (statuses[1] === 201) {
+      expect(both.map((r) => r.json<{ id: string }>().id)[0]).toBe(
+        both.map((r) => r.json<{ id: string }>().id)[1],
+      );
+    }
+  });
+
   it('expire after 24 hours: the same key is then decided anew, not answered from memory', async () => {
     const key = randomUUID();
     expect((await createPlace(key, 'Monday')).statusCode).toBe(201);

@@ -7,6 +7,7 @@ import {
   newEvents,
   newStreamId,
 } from '../support/event-store.js';
+import { describeAppendManyConformance } from './event-store-conformance-append-many.js';
 import { describeConcurrencyConformance } from './event-store-conformance-concurrency.js';
 import { describeFeedConformance } from './event-store-conformance-feed.js';
 
@@ -56,6 +57,7 @@ function registerAll(store: StoreGetter): void {
   describeAppendConformance(store);
   describeReadConformance(store);
   describeConcurrencyConformance(store);
+  describeAppendManyConformance(store);
   describeFeedConformance(store);
 }
 

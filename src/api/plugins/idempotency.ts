@@ -4,6 +4,7 @@ import fp from 'fastify-plugin';
 import { sql } from 'kysely';
 import type { Db } from '../../projections/db/database.js';
 import { ApiError } from '../api-error.js';
+import { IdempotencyWrites, KEY_LIFETIME } from './idempotency-writes.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -16,10 +17,6 @@ declare module 'fastify' {
 }
 
 const KEY = /^[\x21-\x7e]{1,255}$/;
-// A first attempt that has run this long without answering is taken to have died.
-const IN_FLIGHT_TIMEOUT = '60 seconds';
-// As Stripe's: a key protects retries for a day, then it is forgotten (and swept away).
-const KEY_LIFETIME = '24 hours';
 const SWEEP_EVERY_MS = 3_600_000;
 const REPLAYED_HEADERS = ['content-type', 'x-position', 'etag', 'location'];
 
@@ -30,6 +27,7 @@ function requestHash(request: FastifyRequest): string {
 }
 
 async function claim(
+  writes: IdempotencyWrites,
   db: Db,
   request: FastifyRequest,
   reply: FastifyReply,
@@ -37,30 +35,7 @@ async function claim(
   scope: string,
 ) {
   const hash = requestHash(request);
-  const claimed = await db
-    .insertInto('idempotency_keys')
-    .values({ key, user_scope: scope, request_hash: hash, status: 'in_flight' })
-    .onConflict((oc) =>
-      oc
-        .columns(['user_scope', 'key'])
-        // An expired key starts afresh; a first attempt that died is taken over by its retry.
-        .doUpdateSet({
-          created_at: sql`now()`,
-          request_hash: hash,
-          status: 'in_flight',
-          response_status: null,
-          response_headers: null,
-          response_body: null,
-        })
-        .where(
-          sql<boolean>`idempotency_keys.created_at < now() - ${KEY_LIFETIME}::interval
-            OR (idempotency_keys.status = 'in_flight' AND idempotency_keys.request_hash = ${hash}
-            AND idempotency_keys.created_at < now() - ${IN_FLIGHT_TIMEOUT}::interval)`,
-        ),
-    )
-    .returning('key')
-    .executeTakeFirst();
-  if (claimed) {
+  if (await writes.claim({ scope, key, hash })) {
     request.idempotencyKey = { scope, key };
     return;
   }
@@ -91,13 +66,15 @@ async function claim(
   return reply.send(first.response_body === null ? undefined : JSON.stringify(first.response_body));
 }
 
-async function remember(db: Db, request: FastifyRequest, reply: FastifyReply, payload: unknown) {
+async function remember(
+  writes: IdempotencyWrites,
+  db: Db,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  payload: unknown,
+) {
   const claim = request.idempotencyKey;
   if (!claim) return;
-  const where = db
-    .updateTable('idempotency_keys')
-    .where('user_scope', '=', claim.scope)
-    .where('key', '=', claim.key);
   if (reply.statusCode >= 500) {
     // Nothing was decided for sure: let a retry run again.
     await db
@@ -114,14 +91,13 @@ async function remember(db: Db, request: FastifyRequest, reply: FastifyReply, pa
     }),
   );
   const body = typeof payload === 'string' && payload !== '' ? payload : 'null';
-  await where
-    .set({
-      status: 'done',
-      response_status: reply.statusCode,
-      response_headers: JSON.stringify(headers),
-      response_body: body,
-    })
-    .execute();
+  await writes.answer({
+    scope: claim.scope,
+    key: claim.key,
+    status: reply.statusCode,
+    headers: JSON.stringify(headers),
+    body,
+  });
 }
 
 /** Deletes the keys older than their lifetime (24 h); answers how many went. */
@@ -141,6 +117,8 @@ export async function sweepIdempotencyKeys(db: Db): Promise<number> {
 export const idempotency = fp(
   async (app: FastifyInstance, options: { db: Db; sweepEveryMs?: number }) => {
     const { db } = options;
+    // Claims and answers of concurrent requests are committed together.
+    const writes = new IdempotencyWrites(db);
     app.decorateRequest('idempotencyKey', undefined);
     app.addHook('preHandler', async (request, reply) => {
       const key = request.headers['idempotency-key'];
@@ -153,7 +131,7 @@ export const idempotency = fp(
         );
       }
       if (request.userId === undefined) return;
-      return claim(db, request, reply, key, request.userId);
+      return claim(writes, db, request, reply, key, request.userId);
     });
     let sweeper: NodeJS.Timeout | undefined;
     app.addHook('onReady', async () => {
@@ -165,7 +143,7 @@ export const idempotency = fp(
     });
     app.addHook('onClose', async () => clearInterval(sweeper));
     app.addHook('onSend', async (request, reply, payload) => {
-      await remember(db, request, reply, payload);
+      await remember(writes, db, request, reply, payload);
       return payload;
     });
   },

@@ -8,6 +8,7 @@ import {
   StreamNotFoundError,
   WrongExpectedVersionError,
 } from '@eventstore/db-client';
+import { appendEach, assertDistinctStreams } from '../append-each.js';
 import { WrongExpectedRevision } from '../errors.js';
 import type {
   AppendResult,
@@ -17,6 +18,8 @@ import type {
   ReadStreamOptions,
   ReadStreamResult,
   RecordedEvent,
+  StreamAppend,
+  StreamAppendOutcome,
   SubscribeAllOptions,
 } from '../event-store.js';
 import {
@@ -47,6 +50,12 @@ export class EventStoreDbEventStore implements EventStore {
     this.ownsClient = typeof connection === 'string';
     this.client =
       typeof connection === 'string' ? EventStoreDBClient.connectionString(connection) : connection;
+  }
+
+  /** EventStoreDB has no multi-stream write: one append per stream, in parallel. */
+  async appendMany(appends: readonly StreamAppend[]): Promise<StreamAppendOutcome[]> {
+    assertDistinctStreams(appends);
+    return appendEach((id, events, options) => this.append(id, events, options), appends);
   }
 
   async append(

@@ -90,7 +90,7 @@ async function insertEvents(
 }
 
 /** After a failed claim: the original result if these exact events are there, else the error. */
-async function resolveConflict(
+export async function resolveConflict(
   client: SqlClient,
   streamId: string,
   events: readonly NewEvent[],

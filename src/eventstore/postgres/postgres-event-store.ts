@@ -8,12 +8,15 @@ import type {
   ReadStreamOptions,
   ReadStreamResult,
   RecordedEvent,
+  StreamAppend,
+  StreamAppendOutcome,
   SubscribeAllOptions,
 } from '../event-store.js';
 import { FeedWaker } from './feed-waker.js';
 import { PgSqlClient } from './pg-sql-client.js';
 import { PgliteSqlClient } from './pglite-sql-client.js';
 import { appendEvents } from './postgres-append.js';
+import { appendMany } from './postgres-append-many.js';
 import { comparePositions, formatPosition } from './postgres-position.js';
 import { EVENT_COLUMNS, type EventRow, toRecordedEvent } from './postgres-rows.js';
 import { migrateEventStore } from './postgres-schema.js';
@@ -77,6 +80,12 @@ export class PostgresEventStore implements EventStore {
     const result = await appendEvents(this.#client, streamId, events, options.expectedRevision);
     if (events.length > 0) this.#waker.wake();
     return result;
+  }
+
+  async appendMany(appends: readonly StreamAppend[]): Promise<StreamAppendOutcome[]> {
+    const outcomes = await appendMany(this.#client, appends);
+    if (outcomes.some((o, i) => o.ok && appends[i]!.events.length > 0)) this.#waker.wake();
+    return outcomes;
   }
 
   async read(streamId: string, options: ReadStreamOptions = {}): Promise<ReadStreamResult> {

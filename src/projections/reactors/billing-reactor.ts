@@ -76,8 +76,14 @@ async function openPayment(
   },
 ): Promise<void> {
   const { screeningId, bookingId, userId, amount } = hold;
+  // Catching up on an old hold that ended, or one already paid for: nothing to open. The state
+  // this process cached with the hold's append mostly shows that already (its payment recorded
+  // in the same append), sparing a stream read per hold; a state a booking once left (PENDING
+  // without payment) it never returns to, so only a hold that seems to need a payment is read
+  // afresh before acting.
+  const recent = await bookingOf(deps.commands, hold, event.position);
+  if (recent?.status !== 'PENDING' || recent.payment !== null) return;
   let booking = await bookingOf(deps.commands, hold);
-  // Catching up on an old hold that ended, or one already paid for: nothing to open.
   if (booking?.status !== 'PENDING' || booking.payment !== null) return;
   const young = REQUEST_GRACE_MS - (Date.now() - event.createdAt.getTime());
   if (young > 0 && deps.billing.derivePayment(hold) === null) {
@@ -125,11 +131,16 @@ async function refund(
   );
 }
 
+/** The booking as the stream has it now, or as of at least `since` (maybe cached). */
 async function bookingOf(
   commands: CommandContext,
   { screeningId, bookingId }: BookingRef,
+  since?: string,
 ): Promise<BookingState | undefined> {
-  const { state } = await commands.screenings.load(screeningId);
+  const { state } =
+    since === undefined
+      ? await commands.screenings.load(screeningId)
+      : await commands.screenings.loadSince(screeningId, since);
   return state.status === 'initial' ? undefined : state.bookings.get(bookingId);
 }
 
