@@ -23,12 +23,12 @@ import catalogue from '../../src/films/catalogue.json' with { type: 'json' };
 import { readModelsOnPglite, readModelsOnPool } from '../../src/projections/db/connect.js';
 import type { Db } from '../../src/projections/db/database.js';
 import { migrateReadModels } from '../../src/projections/db/migrate.js';
-import { openPglite } from '../../src/projections/db/open-pglite.js';
 import { loadFilmCatalogue } from '../../src/projections/read-models/films/films-catalogue.js';
 import { readModelProjections } from '../../src/projections/read-models.js';
 import { replayInto } from '../../src/projections/replay/replay-into.js';
 import { createScratchSchema } from '../../src/projections/replay/scratch-schema.js';
 import { newEvent } from '../support/event-store.js';
+import { openFreshPglite } from '../support/pglite-template.js';
 import { createTestSchema, databaseUrl } from '../support/postgres.js';
 
 const film = catalogue[0]!;
@@ -213,7 +213,7 @@ const backends = [
     name: 'PGlite',
     skip: false,
     async open() {
-      const pglite = await openPglite();
+      const pglite = await openFreshPglite();
       const store = await PostgresEventStore.fromPglite(pglite);
       return { store, db: readModelsOnPglite(pglite), drop: () => pglite.close() };
     },
