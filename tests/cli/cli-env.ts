@@ -11,6 +11,7 @@ import { Projector } from '../../src/projections/engine/projector.js';
 import { READ_MODELS_PROJECTOR, readModelProjections } from '../../src/projections/read-models.js';
 import type { Runtime } from '../../src/runtime.js';
 import { openRuntime } from '../../src/runtime.js';
+import { copyDataDir, fillWithMigratedDatabase } from '../support/pglite-template.js';
 import { createTestSchema, databaseUrl } from '../support/postgres.js';
 
 /** What one CLI run printed and returned. */
@@ -32,7 +33,20 @@ export interface CliEnv {
 /** A backend the CLI tests run on. */
 export interface Backend {
   readonly name: 'pglite' | 'postgres';
+  /** An empty, migrated store. */
   create(): Promise<CliEnv>;
+  /**
+   * Stores that `seed` filled: on PGlite seeded once, then copied for each `create` (a
+   * folder copy instead of a fresh fill); on PostgreSQL each `create` seeds a new schema.
+   * Each test still gets a store of its own.
+   */
+  seeded<T>(seed: (env: CliEnv) => Promise<T>): Seeded<T>;
+}
+
+/** A source of stores filled by the same seed; `dispose` after the last test. */
+export interface Seeded<T> {
+  create(): Promise<{ readonly env: CliEnv; readonly seed: T }>;
+  dispose(): Promise<void>;
 }
 
 function envOf(env: Record<string, string>, dispose: () => Promise<void>): CliEnv {
@@ -58,11 +72,29 @@ function envOf(env: Record<string, string>, dispose: () => Promise<void>): CliEn
   };
 }
 
+/** A new DATA_DIR holding a copy of `from`'s database (a migrated one when unset). */
+async function pgliteEnv(from?: string): Promise<CliEnv> {
+  const dir = await mkdtemp(join(tmpdir(), 'cowatch-cli-'));
+  await (from === undefined ? fillWithMigratedDatabase(dir) : copyDataDir(from, dir));
+  return envOf({ DATA_DIR: dir }, () => rm(dir, { recursive: true, force: true }));
+}
+
 const pglite: Backend = {
   name: 'pglite',
-  async create() {
-    const dir = await mkdtemp(join(tmpdir(), 'cowatch-cli-'));
-    return envOf({ DATA_DIR: dir }, () => rm(dir, { recursive: true, force: true }));
+  create: () => pgliteEnv(),
+  seeded(seed) {
+    let source: Promise<{ env: CliEnv; seed: Awaited<ReturnType<typeof seed>> }> | undefined;
+    const seedOnce = () => {
+      source ??= pgliteEnv().then(async (env) => ({ env, seed: await seed(env) }));
+      return source;
+    };
+    return {
+      async create() {
+        const { env, seed: result } = await seedOnce();
+        return { env: await pgliteEnv(env.env.DATA_DIR), seed: result };
+      },
+      dispose: async () => (await source)?.env.dispose(),
+    };
   },
 };
 
@@ -73,6 +105,15 @@ const postgres: Backend = {
     await schema.pool.end();
     const env = { DATABASE_URL: databaseUrl ?? '', DATABASE_SCHEMA: schema.schema };
     return envOf(env, () => schema.drop());
+  },
+  seeded(seed) {
+    return {
+      async create() {
+        const env = await postgres.create();
+        return { env, seed: await seed(env) };
+      },
+      dispose: async () => undefined,
+    };
   },
 };
 

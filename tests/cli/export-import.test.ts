@@ -1,7 +1,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { EventJson } from '../../src/cli/event-json.js';
 import { backends, type CliEnv, withRuntime } from './cli-env.js';
 import { Clock, fillStore } from './fixture.js';
@@ -31,17 +31,22 @@ describe.each(backends)('export and import on $name', (backend) => {
   let target: CliEnv;
   let dir: string;
 
-  beforeEach(async () => {
-    [source, target] = [await backend.create(), await backend.create()];
-    dir = await mkdtemp(join(tmpdir(), 'cowatch-export-'));
+  // Filled once; each test gets a copy of its own (on PostgreSQL, a new fill).
+  const sources = backend.seeded((fresh) => {
     const clock = new Clock();
-    await withRuntime(source, (runtime) => fillStore(runtime.commands, clock), clock.now);
+    return withRuntime(fresh, (runtime) => fillStore(runtime.commands, clock), clock.now);
+  });
+
+  beforeEach(async () => {
+    [source, target] = [(await sources.create()).env, await backend.create()];
+    dir = await mkdtemp(join(tmpdir(), 'cowatch-export-'));
   });
   afterEach(async () => {
     await source.dispose();
     await target.dispose();
     await rm(dir, { recursive: true, force: true });
   });
+  afterAll(() => sources.dispose());
 
   it('export → import into an empty store → export gives the same events', async () => {
     const exported = await source.cli(['export']);

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { CommandContext } from '../../src/commands/command-context.js';
 import { setFollowing, setListed } from '../../src/commands/social-commands.js';
 import catalogue from '../../src/films/catalogue.json' with { type: 'json' };
@@ -77,13 +77,17 @@ describe.each(backends)('social read models replayed on $name', (backend) => {
   let env: CliEnv;
   let before: Awaited<ReturnType<typeof socialRows>>;
 
-  beforeEach(async () => {
-    env = await backend.create();
-    before = await withRuntime(env, async (runtime) => {
+  // Filled and projected once; each test gets a copy of its own (on PostgreSQL, a new fill).
+  const stores = backend.seeded((fresh) =>
+    withRuntime(fresh, async (runtime) => {
       await fillSocial(runtime.commands);
       await projectToHead(runtime);
       return socialRows(runtime.db);
-    });
+    }),
+  );
+
+  beforeEach(async () => {
+    ({ env, seed: before } = await stores.create());
     // The fixture did write what the test compares.
     expect(before.follows).toHaveLength(4);
     // Ann and Bob follow each other; Cid's follow back was undone.
@@ -109,6 +113,7 @@ describe.each(backends)('social read models replayed on $name', (backend) => {
     );
   });
   afterEach(() => env.dispose());
+  afterAll(() => stores.dispose());
 
   it('verify finds corrupted social rows and counters; replay --projection social repairs them', async () => {
     expect((await env.cli(['verify'])).code).toBe(0);

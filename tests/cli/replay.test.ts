@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { holdSeats } from '../../src/commands/booking-commands.js';
 import type { Db } from '../../src/projections/db/database.js';
 import { readCheckpoint } from '../../src/projections/engine/checkpoints.js';
@@ -53,18 +53,24 @@ describe.each(backends)('replay on $name', (backend) => {
   let filled: Filled;
   const clock = new Clock();
 
-  beforeEach(async () => {
-    env = await backend.create();
-    await withRuntime(
-      env,
+  // Filled and projected once; each test gets a copy of its own (on PostgreSQL, a new fill).
+  const stores = backend.seeded((fresh) =>
+    withRuntime(
+      fresh,
       async (runtime) => {
-        filled = await fillStore(runtime.commands, clock);
+        const result = await fillStore(runtime.commands, clock);
         await projectToHead(runtime);
+        return result;
       },
       clock.now,
-    );
+    ),
+  );
+
+  beforeEach(async () => {
+    ({ env, seed: filled } = await stores.create());
   });
   afterEach(() => env.dispose());
+  afterAll(() => stores.dispose());
 
   it('rebuilds read models equal to the live ones and reports the rate', async () => {
     const tableIds = async (db: Db) => {

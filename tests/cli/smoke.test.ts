@@ -7,6 +7,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import { openRuntime } from '../../src/runtime.js';
+import { fillWithMigratedDatabase } from '../support/pglite-template.js';
 import { Clock, fillStore } from './fixture.js';
 
 const exec = promisify(execFile);
@@ -20,6 +21,7 @@ describe('the cowatch executable', () => {
 
   beforeAll(async () => {
     dataDir = await mkdtemp(join(tmpdir(), 'cowatch-bin-'));
+    await fillWithMigratedDatabase(dataDir);
     const clock = new Clock();
     const runtime = await openRuntime(loadConfig({ DATA_DIR: dataDir }), { now: clock.now });
     try {

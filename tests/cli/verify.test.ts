@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { EventStore } from '../../src/eventstore/event-store.js';
 import { backends, type CliEnv, projectToHead, withRuntime } from './cli-env.js';
 import { Clock, type Filled, fillStore } from './fixture.js';
@@ -27,18 +27,24 @@ describe.each(backends)('verify on $name', (backend) => {
   let filled: Filled;
   const clock = new Clock();
 
-  beforeEach(async () => {
-    env = await backend.create();
-    await withRuntime(
-      env,
+  // Filled and projected once; each test gets a copy of its own (on PostgreSQL, a new fill).
+  const stores = backend.seeded((fresh) =>
+    withRuntime(
+      fresh,
       async (runtime) => {
-        filled = await fillStore(runtime.commands, clock);
+        const result = await fillStore(runtime.commands, clock);
         await projectToHead(runtime);
+        return result;
       },
       clock.now,
-    );
+    ),
+  );
+
+  beforeEach(async () => {
+    ({ env, seed: filled } = await stores.create());
   });
   afterEach(() => env.dispose());
+  afterAll(() => stores.dispose());
 
   it('passes on a store filled by the commands', async () => {
     const { code, out } = await env.cli(['verify']);

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { PGlite } from '@electric-sql/pglite';
+import type { PGlite } from '@electric-sql/pglite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cancelBooking, holdSeats } from '../../src/commands/booking-commands.js';
 import { type CommandContext, createCommandContext } from '../../src/commands/command-context.js';
@@ -9,6 +9,7 @@ import { scheduleScreening } from '../../src/commands/schedule-screening.js';
 import { DomainError } from '../../src/domain/errors.js';
 import type { Seating } from '../../src/domain/seat.js';
 import { PostgresEventStore } from '../../src/eventstore/postgres/postgres-event-store.js';
+import { openFreshPglite } from '../support/pglite-template.js';
 
 const now = new Date('2030-01-01T18:00:00Z');
 const metadata = { correlationId: 'handler-test' };
@@ -22,7 +23,7 @@ describe('DeciderHandler on PGlite', () => {
   let b: CommandContext;
 
   beforeAll(async () => {
-    db = await PGlite.create();
+    db = await openFreshPglite();
     store = await PostgresEventStore.fromPglite(db);
     a = createCommandContext(store, { now: () => now });
     b = createCommandContext(store, { now: () => now });

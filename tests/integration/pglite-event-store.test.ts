@@ -1,9 +1,10 @@
-import { PGlite } from '@electric-sql/pglite';
+import type { PGlite } from '@electric-sql/pglite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PgliteSqlClient } from '../../src/eventstore/postgres/pglite-sql-client.js';
 import { PostgresEventStore } from '../../src/eventstore/postgres/postgres-event-store.js';
 import { migrateEventStore } from '../../src/eventstore/postgres/postgres-schema.js';
 import { newEvents, newStreamId, within } from '../support/event-store.js';
+import { openFreshPglite } from '../support/pglite-template.js';
 import { describeEventStoreConformance } from './event-store-conformance.js';
 
 // One in-memory PGlite per file: starting one takes seconds. Tests use random stream ids and
@@ -15,7 +16,7 @@ afterAll(async () => {
 });
 
 describeEventStoreConformance('PostgresEventStore on PGlite', async () => {
-  shared ??= PGlite.create();
+  shared ??= openFreshPglite();
   const store = await PostgresEventStore.fromPglite(await shared);
   return { store, cleanup: () => store.close() };
 });
@@ -25,7 +26,7 @@ describe('PostgresEventStore on PGlite, adapter specifics', () => {
   let store: PostgresEventStore;
 
   beforeAll(async () => {
-    db = await PGlite.create();
+    db = await openFreshPglite();
     store = await PostgresEventStore.fromPglite(db, { ownsDatabase: true });
   });
 

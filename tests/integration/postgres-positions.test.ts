@@ -1,4 +1,3 @@
-import { PGlite } from '@electric-sql/pglite';
 import { describe, expect, it } from 'vitest';
 import type { RecordedEvent } from '../../src/eventstore/event-store.js';
 import { PgSqlClient } from '../../src/eventstore/postgres/pg-sql-client.js';
@@ -8,6 +7,7 @@ import { parsePosition } from '../../src/eventstore/postgres/postgres-position.j
 import { migrateEventStore } from '../../src/eventstore/postgres/postgres-schema.js';
 import type { SqlClient } from '../../src/eventstore/postgres/sql-client.js';
 import { newEvents, newStreamId, readFeedUntilNow } from '../support/event-store.js';
+import { openFreshPglite } from '../support/pglite-template.js';
 import { createTestSchema, databaseUrl } from '../support/postgres.js';
 
 /**
@@ -62,7 +62,7 @@ async function appendAcrossBoundary(store: PostgresEventStore, client: SqlClient
 
 describe('positions across a digit boundary of transaction ids', () => {
   it('PGlite: real appends cross it, and every position query orders numerically', async () => {
-    const db = await PGlite.create();
+    const db = await openFreshPglite();
     const client = new PgliteSqlClient(db);
     await migrateEventStore(client);
     const store = new PostgresEventStore(client);

@@ -24,7 +24,6 @@ import catalogue from '../../src/films/catalogue.json' with { type: 'json' };
 import { readModelsOnPglite, readModelsOnPool } from '../../src/projections/db/connect.js';
 import type { Db } from '../../src/projections/db/database.js';
 import { migrateReadModels } from '../../src/projections/db/migrate.js';
-import { openPglite } from '../../src/projections/db/open-pglite.js';
 import type { Projection } from '../../src/projections/engine/projection.js';
 import { loadFilmCatalogue } from '../../src/projections/read-models/films/films-catalogue.js';
 import { readModelProjections } from '../../src/projections/read-models.js';
@@ -32,6 +31,7 @@ import { replayInto } from '../../src/projections/replay/replay-into.js';
 import { createScratchSchema } from '../../src/projections/replay/scratch-schema.js';
 import { newEvent } from '../support/event-store.js';
 import { perEventReadModels } from '../support/per-event/index.js';
+import { openFreshPglite } from '../support/pglite-template.js';
 import { createTestSchema, databaseUrl } from '../support/postgres.js';
 
 const film = catalogue[0]!;
@@ -332,7 +332,7 @@ const backends = [
     name: 'PGlite',
     skip: false,
     async open() {
-      const pglite = await openPglite();
+      const pglite = await openFreshPglite();
       const store = await PostgresEventStore.fromPglite(pglite);
       return { store, db: readModelsOnPglite(pglite), drop: () => pglite.close() };
     },

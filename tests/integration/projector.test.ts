@@ -16,7 +16,6 @@ import catalogue from '../../src/films/catalogue.json' with { type: 'json' };
 import { readModelsOnPglite, readModelsOnPool } from '../../src/projections/db/connect.js';
 import type { Db, Tx } from '../../src/projections/db/database.js';
 import { migrateReadModels } from '../../src/projections/db/migrate.js';
-import { openPglite } from '../../src/projections/db/open-pglite.js';
 import type { Projection } from '../../src/projections/engine/projection.js';
 import {
   Projector,
@@ -27,6 +26,7 @@ import { loadFilmCatalogue } from '../../src/projections/read-models/films/films
 import { readModelProjections } from '../../src/projections/read-models.js';
 import { rebuildReadModels } from '../../src/projections/replay/rebuild.js';
 import { eventually } from '../support/event-store.js';
+import { openFreshPglite } from '../support/pglite-template.js';
 import { createTestSchema, databaseUrl } from '../support/postgres.js';
 
 /** An event store and read models on one database, for one test. */
@@ -37,7 +37,7 @@ interface Env {
 }
 
 async function onPglite(): Promise<Env> {
-  const pglite = await openPglite();
+  const pglite = await openFreshPglite();
   const store = await PostgresEventStore.fromPglite(pglite);
   return prepare(store, readModelsOnPglite(pglite), () => pglite.close());
 }

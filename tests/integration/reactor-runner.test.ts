@@ -8,10 +8,10 @@ import { PostgresEventStore } from '../../src/eventstore/postgres/postgres-event
 import { readModelsOnPglite, readModelsOnPool } from '../../src/projections/db/connect.js';
 import type { Db } from '../../src/projections/db/database.js';
 import { migrateReadModels } from '../../src/projections/db/migrate.js';
-import { openPglite } from '../../src/projections/db/open-pglite.js';
 import { readCheckpoint, waitForPosition } from '../../src/projections/engine/checkpoints.js';
 import { type ReactorLogger, ReactorRunner } from '../../src/projections/engine/reactor-runner.js';
 import { newEvent, newStreamId } from '../support/event-store.js';
+import { openFreshPglite } from '../support/pglite-template.js';
 import { createTestSchema, databaseUrl } from '../support/postgres.js';
 
 interface Env {
@@ -33,7 +33,7 @@ async function openEnv(): Promise<Env> {
     };
     return { store, db, close };
   }
-  const pglite = await openPglite();
+  const pglite = await openFreshPglite();
   const store = await PostgresEventStore.fromPglite(pglite);
   const db = readModelsOnPglite(pglite);
   await migrateReadModels(db);

@@ -6,11 +6,11 @@ import type { RecordedEvent } from '../../src/eventstore/event-store.js';
 import { readModelsOnPglite, readModelsOnPool } from '../../src/projections/db/connect.js';
 import type { Db } from '../../src/projections/db/database.js';
 import { migrateReadModels } from '../../src/projections/db/migrate.js';
-import { openPglite } from '../../src/projections/db/open-pglite.js';
 import type { ProjectionContext } from '../../src/projections/engine/projection.js';
 import { loadFilmCatalogue } from '../../src/projections/read-models/films/films-catalogue.js';
 import { notificationsProjection } from '../../src/projections/read-models/notifications/notifications-projection.js';
 import { socialProjection } from '../../src/projections/read-models/social/social-projection.js';
+import { openFreshPglite } from '../support/pglite-template.js';
 import { createTestSchema, databaseUrl } from '../support/postgres.js';
 
 interface Backend {
@@ -25,7 +25,7 @@ async function onPostgres(): Promise<Backend> {
 }
 
 async function onPglite(): Promise<Backend> {
-  const pglite = await openPglite();
+  const pglite = await openFreshPglite();
   return { db: readModelsOnPglite(pglite), close: () => pglite.close() };
 }
 

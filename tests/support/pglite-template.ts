@@ -1,0 +1,73 @@
+import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { cp, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { PGlite } from '@electric-sql/pglite';
+import { inject } from 'vitest';
+import { loadConfig } from '../../src/config.js';
+import { openPglite } from '../../src/projections/db/open-pglite.js';
+import { openRuntime } from '../../src/runtime.js';
+
+/** The subfolder of a DATA_DIR that holds PGlite's files (the lock file sits beside it). */
+const PGLITE = 'pglite';
+
+let migrated: Promise<string> | undefined;
+
+/**
+ * A DATA_DIR that `openRuntime` has already created and migrated, built once per test run.
+ * A new PGlite folder runs initdb and every migration: seconds on two cores, where copying
+ * the result takes a fraction of one. Opening the copy is what the server does on a restart.
+ */
+function migratedTemplate(): Promise<string> {
+  migrated ??= (async () => {
+    const template = join(inject('pgliteTemplates'), 'migrated');
+    if (existsSync(join(template, PGLITE))) return template;
+    // Built aside, then renamed into place: a worker never sees a half-built template, and
+    // when two build it at once the second rename fails and its copy is dropped.
+    const building = join(inject('pgliteTemplates'), `building-${randomUUID()}`);
+    const runtime = await openRuntime(loadConfig({ LOG_LEVEL: 'silent', DATA_DIR: building }));
+    await runtime.close();
+    await rename(building, template).catch(() => rm(building, { recursive: true, force: true }));
+    return template;
+  })();
+  return migrated;
+}
+
+/** Copies the PGlite files of DATA_DIR `from` into DATA_DIR `to` (neither may be open). */
+export async function copyDataDir(from: string, to: string): Promise<void> {
+  await mkdir(to, { recursive: true });
+  await cp(join(from, PGLITE), join(to, PGLITE), { recursive: true });
+}
+
+/** Fills the empty DATA_DIR `dir` with a migrated PGlite database. */
+export async function fillWithMigratedDatabase(dir: string): Promise<void> {
+  await copyDataDir(await migratedTemplate(), dir);
+}
+
+let fresh: Promise<Blob> | undefined;
+
+/** A dump of a just-initialised PGlite cluster (initdb only), built once per test run. */
+function freshCluster(): Promise<Blob> {
+  fresh ??= (async () => {
+    const file = join(inject('pgliteTemplates'), 'fresh.tar');
+    if (!existsSync(file)) {
+      const pglite = await openPglite();
+      const dump = await pglite.dumpDataDir('none');
+      await pglite.close();
+      // Written aside and renamed: another worker never reads half a file.
+      const building = `${file}.${randomUUID()}`;
+      await writeFile(building, Buffer.from(await dump.arrayBuffer()));
+      await rename(building, file);
+    }
+    return new Blob([await readFile(file)]);
+  })();
+  return fresh;
+}
+
+/**
+ * An in-memory PGlite like `openPglite()`'s, empty as initdb leaves it, started from a dump:
+ * initdb takes seconds on two cores, loading its result a fraction of that.
+ */
+export async function openFreshPglite(): Promise<PGlite> {
+  return openPglite(undefined, { loadDataDir: await freshCluster() });
+}
