@@ -251,19 +251,3 @@ async function invite(tx: Tx, roomId: string, userIds: readonly string[], at: st
     .onConflict((oc) => oc.columns(['room_id', 'user_id']).doNothing())
     .execute();
 }
-
-async function applyChat(tx: Tx, event: RoomChatEvent): Promise<void> {
-  const d = event.data;
-  await tx
-    .insertInto('room_messages')
-    .values({
-      id: d.messageId,
-      room_id: d.roomId,
-      user_id: d.userId,
-      text: d.text,
-      media_position: d.mediaPosition,
-      sent_at: d.sentAt,
-    })
-    .onConflict((oc) => oc.column('id').doNothing())
-    .execute();
-}
