@@ -54,7 +54,9 @@ export function createCommandContext(
   options: CommandContextOptions = {},
 ): CommandContext {
   // One batcher for every aggregate: a hold and a room change committed together are fine.
-  const handlerOptions = { appender: new AppendBatcher(store), ...options };
+  const handlerOptions = store.groupsAppends
+    ? { appender: new AppendBatcher(store), ...options }
+    : options;
   return {
     places: new DeciderHandler(store, placeDecider, handlerOptions),
     screenings: new DeciderHandler(store, screeningDecider, handlerOptions),

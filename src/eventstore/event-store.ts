@@ -84,6 +84,13 @@ export interface EventStore {
    * a store commit many streams' events together (PostgreSQL: one statement, one WAL flush).
    */
   appendMany(appends: readonly StreamAppend[]): Promise<StreamAppendOutcome[]>;
+  /**
+   * True when {@link appendMany} lets concurrent writers share one commit (PostgreSQL on a
+   * pool): only then does the command path gather appends into groups. PGlite is one
+   * connection, and batching there starved an in-process replay of it; EventStoreDB's
+   * appendMany is parallel appends, so grouping buys nothing.
+   */
+  readonly groupsAppends?: boolean;
   read(streamId: string, options?: ReadStreamOptions): Promise<ReadStreamResult>;
   /** Every event in global order after `from`: catches up, then follows live until aborted. */
   subscribeAll(options?: SubscribeAllOptions): AsyncIterable<RecordedEvent>;

@@ -29,6 +29,8 @@ export interface PostgresEventStoreOptions {
   readonly ownsClient?: boolean;
   /** Tuning of `subscribeAll` (default: batches of 500, poll every 250 ms). */
   readonly feed?: Partial<FeedTuning>;
+  /** Whether concurrent appends may share a commit (see {@link EventStore.groupsAppends}). */
+  readonly groupsAppends?: boolean;
 }
 
 /** Options of the `fromPool` and `fromPglite` factories. */
@@ -47,9 +49,11 @@ export class PostgresEventStore implements EventStore {
   readonly #ownsClient: boolean;
   readonly #feed: FeedTuning;
   readonly #waker: FeedWaker;
+  readonly groupsAppends: boolean;
 
   constructor(client: SqlClient, options: PostgresEventStoreOptions = {}) {
     this.#client = client;
+    this.groupsAppends = options.groupsAppends ?? false;
     this.#waker = new FeedWaker(client);
     this.#ownsClient = options.ownsClient ?? false;
     this.#feed = { batchSize: 500, pollMs: 250, ...options.feed };
@@ -58,18 +62,26 @@ export class PostgresEventStore implements EventStore {
   /** A store over a `pg.Pool`, with its tables created unless `migrate: false`. */
   static fromPool(pool: pg.Pool, options: OpenOptions = {}): Promise<PostgresEventStore> {
     const client = new PgSqlClient(pool, { ownsPool: options.ownsDatabase ?? false });
-    return PostgresEventStore.#open(client, options);
+    return PostgresEventStore.#open(client, options, true);
   }
 
   /** A store over a PGlite instance, with its tables created unless `migrate: false`. */
   static fromPglite(db: PGliteInterface, options: OpenOptions = {}): Promise<PostgresEventStore> {
     const client = new PgliteSqlClient(db, { ownsDb: options.ownsDatabase ?? false });
-    return PostgresEventStore.#open(client, options);
+    return PostgresEventStore.#open(client, options, false);
   }
 
-  static async #open(client: SqlClient, options: OpenOptions): Promise<PostgresEventStore> {
+  static async #open(
+    client: SqlClient,
+    options: OpenOptions,
+    groupsAppends: boolean,
+  ): Promise<PostgresEventStore> {
     if (options.migrate ?? true) await migrateEventStore(client);
-    return new PostgresEventStore(client, { ownsClient: true, feed: options.feed ?? {} });
+    return new PostgresEventStore(client, {
+      ownsClient: true,
+      feed: options.feed ?? {},
+      groupsAppends,
+    });
   }
 
   async append(
