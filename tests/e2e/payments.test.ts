@@ -333,7 +333,11 @@ describe('refunds', () => {
 
 describe('a flaky billing service', () => {
   it('still opens exactly one payment per hold left to it: the reactor retries', async () => {
-    const flaky = await startTestApp({ SIMULATED_BILLING_FAILURE_RATE: '0.5' });
+    // 0.3, not 0.5: the reactor backs off 100 ms × 2^attempt and the four holds share one
+    // stream, so they are retried one after another; at 0.5 eight failures in a row on one hold
+    // (≈ 1 run in 64) outlast the 25 s wait. At 0.3 that is ≈ 1 run in 4,000, and three runs in
+    // four still see at least one failure retried.
+    const flaky = await startTestApp({ SIMULATED_BILLING_FAILURE_RATE: '0.3' });
     try {
       const { app: api, runtime } = flaky;
       const host = await registerUser(api, 'Host');
