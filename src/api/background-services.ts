@@ -1,4 +1,8 @@
-import type { FastifyBaseLogger } from 'fastify';
+import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
+import fp from 'fastify-plugin';
+import type { WebhookDelivery } from '../billing/webhook-delivery.js';
+import { WebhookOutboxDeliverer } from '../billing/webhook-outbox.js';
+import type { Config } from '../config.js';
 import { mailServices } from '../mail/mail-services.js';
 import type { BackgroundService } from '../projections/engine/background-service.js';
 import { Projector } from '../projections/engine/projector.js';
@@ -11,6 +15,7 @@ import type { Runtime } from '../runtime.js';
 import type { TicketCodes } from '../tickets/ticket-codes.js';
 import { notificationFanOut } from './notifications/notification-fan-out.js';
 import type { Metrics } from './observability/metrics.js';
+import type { ReadModelCache } from './plugins/read-model-cache.js';
 import type { RealtimeBus } from './realtime/realtime-bus.js';
 
 // Defined beside the reactors that implement it, so they need not import from the API layer.
@@ -58,3 +63,61 @@ export function backgroundServices(
     ...(deps.tickets ? mailServices(runtime, deps.tickets, log) : []),
   ];
 }
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** This process's hold-expiry scheduler; undefined when it runs no background work. */
+    holdExpiry: HoldExpiryScheduler | undefined;
+  }
+}
+
+/** What the background work of an app needs besides its stores. */
+export interface BackgroundWorkOptions {
+  readonly config: Config;
+  readonly runtime: Runtime;
+  readonly bus: RealtimeBus;
+  readonly metrics: Metrics;
+  readonly tickets: TicketCodes;
+  /** Follows the read-models projector, so cached answers end when the read models move. */
+  readonly readCache: ReadModelCache;
+  /** Where the simulated billing service delivers its webhooks: this app's own webhook route. */
+  readonly billing: { readonly webhookSecret: string; readonly deliver: WebhookDelivery };
+}
+
+/**
+ * The projector, reactors and outboxes this process runs (none when ROLE=serve), started when
+ * the app is ready and stopped, newest first, when it closes.
+ */
+export const backgroundWork = fp(
+  async (app: FastifyInstance, options: BackgroundWorkOptions) => {
+    const { config, runtime, readCache } = options;
+    const services: BackgroundService[] =
+      config.ROLE === 'serve'
+        ? []
+        : backgroundServices(runtime, app.log, {
+            bus: options.bus,
+            metrics: options.metrics,
+            tickets: options.tickets,
+            onReadModelsAdvance: (position) => readCache.advanced(position),
+          });
+    const readModelsProjector = services.find((s) => s instanceof Projector);
+    if (readModelsProjector) readCache.follow(readModelsProjector);
+    // Simulated webhooks go through this app's webhook route: only a node serving it delivers.
+    if (config.ROLE !== 'project' && config.BILLING === 'simulated') {
+      const { db, now } = runtime;
+      services.push(new WebhookOutboxDeliverer({ db, now, log: app.log, ...options.billing }));
+    }
+    // Tests and the CLI expire due holds now with `app.holdExpiry?.tick()`.
+    app.decorate(
+      'holdExpiry',
+      services.find((s) => s instanceof HoldExpiryScheduler),
+    );
+    app.addHook('onReady', async () => {
+      for (const service of services) await service.start();
+    });
+    app.addHook('onClose', async () => {
+      for (const service of services.toReversed()) await service.stop();
+    });
+  },
+  { name: 'cowatch-background-work' },
+);

@@ -1,4 +1,5 @@
-import type { FastifyBaseLogger } from 'fastify';
+import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
+import fp from 'fastify-plugin';
 import { Counter, Gauge, type Registry } from 'prom-client';
 import { writeTrackingRows } from '../../projections/tracking/tracking-writer.js';
 import type { Runtime } from '../../runtime.js';
@@ -45,3 +46,23 @@ export function trackingGroupCommit(
   });
   return writer;
 }
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The group commit of tracking events (tests read its buffer). */
+    tracking: GroupCommit;
+  }
+}
+
+/**
+ * The tracking group commit as a plugin. Registered after the background work, so on close it
+ * writes every event answered (or about to be answered) 202 while the stores are still open.
+ */
+export const trackingPlugin = fp(
+  async (app: FastifyInstance, { runtime, registry }: { runtime: Runtime; registry: Registry }) => {
+    const tracking = trackingGroupCommit(runtime, app.log, registry);
+    app.decorate('tracking', tracking);
+    app.addHook('onClose', () => tracking.close());
+  },
+  { name: 'cowatch-tracking' },
+);
