@@ -10,5 +10,10 @@ export default defineConfig({
     hookTimeout: 30_000,
     // Two cores: more workers only fight over the CPU with PostgreSQL.
     maxWorkers: 2,
+    // A worker keeps its modules from one test file to the next instead of importing the app
+    // anew for each (import time summed over the files: 62 s → 9 s; the suite 200 s → 165 s).
+    // Safe because no test mocks a module or leaves global state behind: every file builds its
+    // own stores and app, and closes them.
+    isolate: false,
   },
 });
