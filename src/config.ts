@@ -32,6 +32,18 @@ const configSchema = z.object({
   /** How often the server pings notification WebSockets; one unanswered ping drops the socket. */
   WS_PING_MS: z.coerce.number().int().min(10).default(30_000),
   JWT_SECRET: z.string().min(32, 'JWT_SECRET must be at least 32 characters').optional(),
+  /**
+   * scrypt's cost (N, a power of two) for new password hashes: 2^15 takes ~80 ms of one core.
+   * Stored hashes name their own cost, so a change applies to new passwords only. Lower it
+   * only where passwords protect nothing (the test suite registers hundreds of users).
+   */
+  PASSWORD_HASH_COST: z.coerce
+    .number()
+    .int()
+    .min(2 ** 10)
+    .max(2 ** 17)
+    .refine((n) => (n & (n - 1)) === 0, 'PASSWORD_HASH_COST must be a power of two')
+    .default(2 ** 15),
   HOLD_TTL: z.coerce.number().int().min(1).default(900),
   /** How often the hold-expiry scheduler looks for unpaid holds that are due. */
   EXPIRY_POLL_MS: z.coerce.number().int().min(10).default(500),

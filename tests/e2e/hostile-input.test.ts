@@ -290,7 +290,7 @@ describe('If-Match on every command on a screening', () => {
   });
 
   it('POST /api/bookings and its cancel honour If-Match (412 when stale)', async () => {
-    const { id } = await screening();
+    const { id, position } = await screening();
     const viewer = await registerUser(app);
     const stale = await app.inject({
       method: 'POST',
@@ -300,7 +300,11 @@ describe('If-Match on every command on a screening', () => {
     });
     expect(stale.statusCode).toBe(412);
     expect(stale.json<{ code: string }>().code).toBe('version_mismatch');
-    const current = await app.inject({ url: `/api/screenings/${id}` });
+    // An anonymous read sees the screening once the read models have it: wait for its position.
+    const current = await app.inject({
+      url: `/api/screenings/${id}`,
+      headers: { 'x-min-position': position },
+    });
     const etag = String(current.headers.etag);
     const booked = await app.inject({
       method: 'POST',

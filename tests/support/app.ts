@@ -61,6 +61,8 @@ export async function startTestApp(
       LOG_LEVEL: 'silent',
       JWT_SECRET: 'test-secret-test-secret-test-secret-42',
       RATE_LIMIT: 'off',
+      // A cheap scrypt: the suite registers hundreds of users, each 80 ms of CPU at the default.
+      PASSWORD_HASH_COST: String(2 ** 10),
       ...(shared?.DATABASE_SCHEMA
         ? { DATABASE_URL: shared.DATABASE_URL ?? '', DATABASE_SCHEMA: shared.DATABASE_SCHEMA }
         : schema

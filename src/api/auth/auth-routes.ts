@@ -14,7 +14,7 @@ export async function authRoutes(app: TypedApp, { runtime, tokens }: RouteDeps) 
     { schema: { tags: ['auth'], body: registerBody, response: { 201: sessionSchema } } },
     async (request, reply) => {
       const { email, password, displayName } = request.body;
-      const passwordHash = await hashPassword(password);
+      const passwordHash = await hashPassword(password, runtime.config.PASSWORD_HASH_COST);
       const user = await insertUser(runtime.db, { id: v7(), email, displayName, passwordHash });
       return reply.code(201).send({ user, accessToken: await tokens.issue(user.id) });
     },
@@ -26,7 +26,11 @@ export async function authRoutes(app: TypedApp, { runtime, tokens }: RouteDeps) 
     async (request) => {
       const found = await findUserByEmail(runtime.db, request.body.email);
       // Unknown email and wrong password take as long and answer alike.
-      const valid = await verifyPassword(request.body.password, found?.passwordHash);
+      const valid = await verifyPassword(
+        request.body.password,
+        found?.passwordHash,
+        runtime.config.PASSWORD_HASH_COST,
+      );
       if (!found || !valid) {
         throw new ApiError('invalid_credentials', 'the email or the password is wrong');
       }

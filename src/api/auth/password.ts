@@ -1,7 +1,8 @@
 import { randomBytes, type ScryptOptions, scrypt, timingSafeEqual } from 'node:crypto';
 
 const SCHEME = 'scrypt';
-const COST = 2 ** 15;
+/** scrypt's N for new hashes unless the config names another (PASSWORD_HASH_COST). */
+export const DEFAULT_COST = 2 ** 15;
 const BLOCK_SIZE = 8;
 const PARALLELISM = 1;
 const SALT_BYTES = 16;
@@ -27,14 +28,17 @@ function derive(password: string, salt: Buffer, keyLength: number, params: Param
   });
 }
 
-/** Hashes a password as `scrypt$N$r$p$salt$hash` (base64url) with a fresh random salt. */
-export async function hashPassword(password: string): Promise<string> {
-  const params = { N: COST, r: BLOCK_SIZE, p: PARALLELISM };
+/**
+ * Hashes a password as `scrypt$N$r$p$salt$hash` (base64url) with a fresh random salt. A stored
+ * hash names its own cost, so changing the cost applies to new passwords and old ones verify.
+ */
+export async function hashPassword(password: string, cost = DEFAULT_COST): Promise<string> {
+  const params = { N: cost, r: BLOCK_SIZE, p: PARALLELISM };
   const salt = randomBytes(SALT_BYTES);
   const key = await derive(password, salt, KEY_BYTES, params);
   return [
     SCHEME,
-    COST,
+    cost,
     BLOCK_SIZE,
     PARALLELISM,
     salt.toString('base64url'),
@@ -56,18 +60,29 @@ function parse(stored: string) {
   return { params, salt: Buffer.from(salt, 'base64url'), expected };
 }
 
-let dummyHash: Promise<string> | undefined;
+const dummyHashes = new Map<number, Promise<string>>();
+
+/** A hash of a random password at `cost`, made once: what an unknown user is checked against. */
+function dummyHash(cost: number): Promise<string> {
+  let hash = dummyHashes.get(cost);
+  if (!hash) {
+    hash = hashPassword(randomBytes(SALT_BYTES).toString('base64url'), cost);
+    dummyHashes.set(cost, hash);
+  }
+  return hash;
+}
 
 /**
  * Whether a password matches a stored hash, in constant time. Without a stored hash (unknown
- * user) it still derives a key, so the answer takes as long and reveals nothing.
+ * user) it still derives a key at the cost new hashes get, so the answer takes as long and
+ * reveals nothing.
  */
 export async function verifyPassword(
   password: string,
   stored: string | undefined,
+  cost = DEFAULT_COST,
 ): Promise<boolean> {
-  dummyHash ??= hashPassword(randomBytes(SALT_BYTES).toString('base64url'));
-  const parsed = parse(stored ?? (await dummyHash));
+  const parsed = parse(stored ?? (await dummyHash(cost)));
   if (!parsed) return false;
   const key = await derive(password, parsed.salt, parsed.expected.length, parsed.params);
   return timingSafeEqual(key, parsed.expected) && stored !== undefined;
