@@ -17,6 +17,8 @@ import {
 } from '../../../domain/room/index.js';
 import type { EventStore } from '../../../eventstore/event-store.js';
 import type { Db } from '../../../projections/db/database.js';
+import { waitForPosition } from '../../../projections/engine/checkpoints.js';
+import { READ_MODELS_PROJECTOR } from '../../../projections/read-models.js';
 import { listMessages } from '../room-queries.js';
 import { factsOf, knownPresence, presentRoom } from '../room-views.js';
 import { busMessagesFor, type ChatMessageView, type RoomBusMessage } from './room-bus-messages.js';
@@ -45,6 +47,9 @@ export interface LiveRoomDeps {
 
 type Control = Extract<RoomClientMessage, { type: 'control' }>;
 
+// How long a snapshot waits for the chat history to include the newest message relayed.
+const CHAT_HISTORY_WAIT_MS = 2_000;
+
 // Members lists go out at most this often: a crowd joining is one list, not one per member.
 const MEMBERS_EVERY_MS = 200;
 
@@ -67,6 +72,8 @@ export class LiveRoom {
   /** The last members list sent to every socket here; none since the last snapshot. */
   #lastMembers: string | undefined;
   #releasing = false;
+  /** The log position of the newest chat message this node has relayed, if any. */
+  #lastChatPosition: string | undefined;
 
   constructor(
     readonly roomId: string,
@@ -102,6 +109,7 @@ export class LiveRoom {
         return;
       }
       case 'chat': {
+        this.#noteChatPosition(message.position);
         const chat = outgoing({ type: 'chat', message: message.message });
         for (const c of this.connections) c.send(chat);
         return;
@@ -207,7 +215,29 @@ export class LiveRoom {
     if (state.status === 'closed') connection.send(outgoing({ type: 'closed', reason: 'closed' }));
   }
 
+  #noteChatPosition(position: string | undefined): void {
+    if (position === undefined) return;
+    const last = this.#lastChatPosition;
+    if (last === undefined || this.deps.store.comparePositions(position, last) > 0) {
+      this.#lastChatPosition = position;
+    }
+  }
+
+  /**
+   * The chat history comes from the read models, which trail the log: a message relayed to the
+   * room just before a member joined reached neither their socket (not open yet) nor, maybe,
+   * the history. So the snapshot waits for the read models to pass the newest message relayed
+   * here — briefly: past CHAT_HISTORY_WAIT_MS it goes out with the history as it stands.
+   */
   async #recentChat(): Promise<ChatMessageView[] | null> {
+    const last = this.#lastChatPosition;
+    if (last !== undefined) {
+      const { db, store } = this.deps;
+      const timeoutMs = CHAT_HISTORY_WAIT_MS;
+      if (!(await waitForPosition(db, store, [READ_MODELS_PROJECTOR], last, { timeoutMs }))) {
+        this.deps.log.warn({ roomId: this.roomId }, 'chat history sent before it caught up');
+      }
+    }
     try {
       const page = await listMessages(this.deps.db, this.roomId, { limit: 100 });
       return page.items.reverse();
@@ -336,7 +366,7 @@ export class LiveRoom {
         mediaPosition: posted.data.mediaPosition,
         sentAt,
       };
-      await this.deps.publish({ t: 'chat', message: view });
+      await this.deps.publish({ t: 'chat', message: view, position: result.position });
     } catch (error) {
       if (error instanceof DomainError) this.#refuse(connection, error, requestId);
       else {

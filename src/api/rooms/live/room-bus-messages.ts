@@ -16,7 +16,8 @@ export interface ChatMessageView {
 export type RoomBusMessage =
   | { readonly t: 'playback'; readonly playback: PlaybackRecord; readonly by: string | null }
   | { readonly t: 'closed'; readonly reason: CloseReason; readonly playback: PlaybackRecord }
-  | { readonly t: 'chat'; readonly message: ChatMessageView }
+  /** `position`: where the message sits in the log (a snapshot's chat history waits for it). */
+  | { readonly t: 'chat'; readonly message: ChatMessageView; readonly position?: string }
   | { readonly t: 'presence'; readonly node: string; readonly entry: PresenceEntry }
   /** Membership or lock changed: re-read the room and send `members`. */
   | { readonly t: 'changed' }
