@@ -26,6 +26,7 @@ import { consistency } from './plugins/consistency.js';
 import { idempotency } from './plugins/idempotency.js';
 import { metricsPlugin } from './plugins/metrics-plugin.js';
 import { clientErrorHandler, frameworkErrors, problemDetails } from './plugins/problem-details.js';
+import { ProjectorWatch } from './plugins/projector-watch.js';
 import { protection } from './plugins/protection.js';
 import { ReadModelCache } from './plugins/read-model-cache.js';
 import { requestIdFor } from './plugins/request-id.js';
@@ -87,7 +88,8 @@ export async function buildApp(
   const tokens = new TokenService(jwtSecret);
   await app.register(authentication, { tokens });
   await app.register(protection, { config });
-  await app.register(consistency, { runtime });
+  const watch = new ProjectorWatch((a, b) => runtime.store.comparePositions(a, b));
+  await app.register(consistency, { runtime, watch });
   await app.register(idempotency, { db: runtime.db, sweepEveryMs: config.IDEMPOTENCY_SWEEP_MS });
   await app.register(realtimePlugin, { config });
   metrics.countOpenSockets(() => app.realtime.sockets.size);
@@ -110,6 +112,7 @@ export async function buildApp(
     metrics,
     tickets,
     readCache,
+    watch,
     billing,
   });
   await app.register(trackingPlugin, { runtime, registry: metrics.registry });

@@ -15,6 +15,7 @@ import type { Runtime } from '../runtime.js';
 import type { TicketCodes } from '../tickets/ticket-codes.js';
 import { notificationFanOut } from './notifications/notification-fan-out.js';
 import type { Metrics } from './observability/metrics.js';
+import type { ProjectorWatch } from './plugins/projector-watch.js';
 import type { ReadModelCache } from './plugins/read-model-cache.js';
 import type { RealtimeBus } from './realtime/realtime-bus.js';
 
@@ -80,6 +81,8 @@ export interface BackgroundWorkOptions {
   readonly tickets: TicketCodes;
   /** Follows the read-models projector, so cached answers end when the read models move. */
   readonly readCache: ReadModelCache;
+  /** Told of the read-models projector's commits, so reads wait on them instead of polling. */
+  readonly watch: ProjectorWatch;
   /** Where the simulated billing service delivers its webhooks: this app's own webhook route. */
   readonly billing: { readonly webhookSecret: string; readonly deliver: WebhookDelivery };
 }
@@ -90,7 +93,7 @@ export interface BackgroundWorkOptions {
  */
 export const backgroundWork = fp(
   async (app: FastifyInstance, options: BackgroundWorkOptions) => {
-    const { config, runtime, readCache } = options;
+    const { config, runtime, readCache, watch } = options;
     const services: BackgroundService[] =
       config.ROLE === 'serve'
         ? []
@@ -98,10 +101,16 @@ export const backgroundWork = fp(
             bus: options.bus,
             metrics: options.metrics,
             tickets: options.tickets,
-            onReadModelsAdvance: (position) => readCache.advanced(position),
+            onReadModelsAdvance: (position) => {
+              readCache.advanced(position);
+              watch.advanced(position);
+            },
           });
     const readModelsProjector = services.find((s) => s instanceof Projector);
-    if (readModelsProjector) readCache.follow(readModelsProjector);
+    if (readModelsProjector) {
+      readCache.follow(readModelsProjector);
+      watch.follow(readModelsProjector);
+    }
     // Simulated webhooks go through this app's webhook route: only a node serving it delivers.
     if (config.ROLE !== 'project' && config.BILLING === 'simulated') {
       const { db, now } = runtime;
