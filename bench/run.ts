@@ -43,6 +43,7 @@ import { holds } from './scenarios/holds.js';
 import { hotStream, verifyLog } from './scenarios/hot-stream.js';
 import { lastSeat } from './scenarios/last-seat.js';
 import { notifications } from './scenarios/notifications.js';
+import { readYourWrites } from './scenarios/read-your-writes.js';
 import { replay } from './scenarios/replay.js';
 import { rooms } from './scenarios/rooms.js';
 import { search } from './scenarios/search.js';
@@ -61,6 +62,7 @@ const STEPS: readonly Step[] = [
   { names: ['holds', 'projection-lag'], run: holds },
   { names: ['hot-stream'], run: hotStream },
   { names: ['last-seat'], run: lastSeat },
+  { names: ['read-your-writes'], run: readYourWrites },
   { names: ['search'], run: search },
   // Right after cowatch's holds and search: the ratios compare figures of the same run.
   { names: ['baseline'], run: baseline },

@@ -5,6 +5,7 @@ export const SCENARIOS = [
   'projection-lag',
   'hot-stream',
   'last-seat',
+  'read-your-writes',
   'search',
   'notifications',
   'replay',
@@ -72,6 +73,15 @@ export const FIGURES: readonly FigureSpec[] = [
     aggregate: { successes: 'median', exactlyOne: 'min', p99: 'median' },
     format: (m) => `${int(m.successes!)} success, p99 ${ms(m.p99!)}`,
     pass: (m) => m.exactlyOne === 1 && m.p99! < 1_000,
+  },
+  {
+    figure: 'read-your-writes',
+    label: 'own write → own read (hold, then my bookings)',
+    target: 'p95 < 50 ms, none missed',
+    aggregate: { p50: 'median', p95: 'median', missed: 'max' },
+    format: (m) =>
+      `p50 ${ms(m.p50!)}, p95 ${ms(m.p95!)}` + (m.missed ? `, ${int(m.missed)} missed` : ''),
+    pass: (m) => m.p95! < 50 && m.missed === 0,
   },
   {
     figure: 'search',
