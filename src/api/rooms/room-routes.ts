@@ -140,7 +140,7 @@ export async function roomRoutes(app: TypedApp, { runtime, realtime }: RouteDeps
       await requireUsers(request.body.userIds);
       const input = { roomId, userId, userIds: request.body.userIds };
       const result = await inviteToRoom(commands, input, { correlationId: request.id, userId });
-      await live.publishEvents(roomId, result.events);
+      await live.publishEvents(roomId, result.events, result.position);
       setPosition(reply, result.position);
       return show(result.state);
     },
@@ -159,7 +159,7 @@ export async function roomRoutes(app: TypedApp, { runtime, realtime }: RouteDeps
           correlationId: request.id,
           userId,
         });
-        await live.publishEvents(roomId, result.events);
+        await live.publishEvents(roomId, result.events, result.position);
         setPosition(reply, result.position);
         return show(result.state);
       },
@@ -184,7 +184,7 @@ export async function roomRoutes(app: TypedApp, { runtime, realtime }: RouteDeps
         await accessRoom(commands, db, roomId, userId);
         const input = { roomId, userId, locked: action === 'lock' };
         const result = await setRoomLock(commands, input, { correlationId: request.id, userId });
-        await live.publishEvents(roomId, result.events);
+        await live.publishEvents(roomId, result.events, result.position);
         setPosition(reply, result.position);
         return show(result.state);
       },
@@ -211,7 +211,7 @@ export async function roomRoutes(app: TypedApp, { runtime, realtime }: RouteDeps
         { roomId, userId, reason: 'host' },
         { correlationId: request.id, userId },
       );
-      await live.publishEvents(roomId, result.events);
+      await live.publishEvents(roomId, result.events, result.position);
       setPosition(reply, result.position);
       return show(result.state);
     },

@@ -47,8 +47,8 @@ export interface LiveRoomDeps {
 
 type Control = Extract<RoomClientMessage, { type: 'control' }>;
 
-// How long a snapshot waits for the chat history to include the newest message relayed.
-const CHAT_HISTORY_WAIT_MS = 2_000;
+// How long a snapshot or a members list waits for the read models to include what it follows.
+const READ_MODELS_WAIT_MS = 2_000;
 
 // Members lists go out at most this often: a crowd joining is one list, not one per member.
 const MEMBERS_EVERY_MS = 200;
@@ -74,6 +74,8 @@ export class LiveRoom {
   #releasing = false;
   /** The log position of the newest chat message this node has relayed, if any. */
   #lastChatPosition: string | undefined;
+  /** The log position of the newest membership, lock or invitation change relayed, if any. */
+  #lastChangePosition: string | undefined;
 
   constructor(
     readonly roomId: string,
@@ -109,7 +111,7 @@ export class LiveRoom {
         return;
       }
       case 'chat': {
-        this.#noteChatPosition(message.position);
+        this.#lastChatPosition = this.#later(this.#lastChatPosition, message.position);
         const chat = outgoing({ type: 'chat', message: message.message });
         for (const c of this.connections) c.send(chat);
         return;
@@ -126,6 +128,7 @@ export class LiveRoom {
         return;
       }
       case 'changed':
+        this.#lastChangePosition = this.#later(this.#lastChangePosition, message.position);
         this.scheduleMembers();
         return;
       case 'hello':
@@ -215,11 +218,23 @@ export class LiveRoom {
     if (state.status === 'closed') connection.send(outgoing({ type: 'closed', reason: 'closed' }));
   }
 
-  #noteChatPosition(position: string | undefined): void {
+  #later(a: string | undefined, b: string | undefined): string | undefined {
+    if (a === undefined) return b;
+    if (b === undefined) return a;
+    return this.deps.store.comparePositions(a, b) >= 0 ? a : b;
+  }
+
+  /**
+   * Waits, briefly, for the read models to pass `position`: what a socket is sent next is read
+   * from them (the chat history), or makes its client read them (`members` → GET the room).
+   * Past READ_MODELS_WAIT_MS it goes on with the read models as they stand.
+   */
+  async #readModelsAt(position: string | undefined, what: string): Promise<void> {
     if (position === undefined) return;
-    const last = this.#lastChatPosition;
-    if (last === undefined || this.deps.store.comparePositions(position, last) > 0) {
-      this.#lastChatPosition = position;
+    const { db, store } = this.deps;
+    const timeoutMs = READ_MODELS_WAIT_MS;
+    if (!(await waitForPosition(db, store, [READ_MODELS_PROJECTOR], position, { timeoutMs }))) {
+      this.deps.log.warn({ roomId: this.roomId }, `${what} sent before the read models caught up`);
     }
   }
 
@@ -230,14 +245,7 @@ export class LiveRoom {
    * here — briefly: past CHAT_HISTORY_WAIT_MS it goes out with the history as it stands.
    */
   async #recentChat(): Promise<ChatMessageView[] | null> {
-    const last = this.#lastChatPosition;
-    if (last !== undefined) {
-      const { db, store } = this.deps;
-      const timeoutMs = CHAT_HISTORY_WAIT_MS;
-      if (!(await waitForPosition(db, store, [READ_MODELS_PROJECTOR], last, { timeoutMs }))) {
-        this.deps.log.warn({ roomId: this.roomId }, 'chat history sent before it caught up');
-      }
-    }
+    await this.#readModelsAt(this.#lastChatPosition, 'chat history');
     try {
       const page = await listMessages(this.deps.db, this.roomId, { limit: 100 });
       return page.items.reverse();
@@ -258,6 +266,8 @@ export class LiveRoom {
 
   async #sendMembers(): Promise<void> {
     if (this.connections.size === 0) return;
+    // Clients re-read the room on `members` (for a lock or an invitation): let them find it.
+    await this.#readModelsAt(this.#lastChangePosition, 'members');
     const { state } = await this.deps.commands.rooms.load(this.roomId);
     if (!state) return;
     const presence = knownPresence(this.roomId, presenceView(this.presence.values()));
@@ -284,7 +294,7 @@ export class LiveRoom {
       const lead = scheduleLead(onlineRoundTrips(this.presence.values()));
       const metadata = { correlationId: `room-waiting:${this.roomId}` };
       const result = await releaseWaiting(this.deps.commands, this.roomId, lead, metadata);
-      await this.publishEvents(result.events);
+      await this.publishEvents(result.events, result.position);
     } catch (error) {
       this.deps.log.warn(
         { err: error, roomId: this.roomId },
@@ -325,7 +335,7 @@ export class LiveRoom {
     };
     try {
       const result = await controlPlayback(this.deps.commands, input, metadata);
-      await this.publishEvents(result.events);
+      await this.publishEvents(result.events, result.position);
     } catch (error) {
       this.#refuse(connection, error, message.requestId);
     }
@@ -382,8 +392,9 @@ export class LiveRoom {
   }
 
   /** Publishes what the sockets must hear of appended events. */
-  async publishEvents(events: readonly RoomEvent[]): Promise<void> {
-    for (const message of busMessagesFor(events)) await this.deps.publish(message);
+  /** `position`: where the events' command left the log (its result's position). */
+  async publishEvents(events: readonly RoomEvent[], position?: string): Promise<void> {
+    for (const message of busMessagesFor(events, position)) await this.deps.publish(message);
   }
 
   #refuse(connection: RoomConnection, error: unknown, requestId: string | undefined): void {

@@ -19,8 +19,11 @@ export type RoomBusMessage =
   /** `position`: where the message sits in the log (a snapshot's chat history waits for it). */
   | { readonly t: 'chat'; readonly message: ChatMessageView; readonly position?: string }
   | { readonly t: 'presence'; readonly node: string; readonly entry: PresenceEntry }
-  /** Membership or lock changed: re-read the room and send `members`. */
-  | { readonly t: 'changed' }
+  /**
+   * Membership or lock changed: re-read the room and send `members`. `position`: the change's
+   * place in the log (clients re-read the room on `members`, so it waits for the read models).
+   */
+  | { readonly t: 'changed'; readonly position?: string }
   /** A node started following the room: the others announce their members' presence. */
   | { readonly t: 'hello'; readonly node: string };
 
@@ -38,7 +41,7 @@ export function parseRoomBusMessage(message: unknown): RoomBusMessage | undefine
 export const roomTopic = (roomId: string) => `room:${roomId}`;
 
 /** What the room's sockets must hear of freshly appended room events. */
-export function busMessagesFor(events: readonly RoomEvent[]): RoomBusMessage[] {
+export function busMessagesFor(events: readonly RoomEvent[], position?: string): RoomBusMessage[] {
   return events.flatMap((event): RoomBusMessage[] => {
     switch (event.type) {
       case 'PlaybackChanged':
@@ -49,7 +52,7 @@ export function busMessagesFor(events: readonly RoomEvent[]): RoomBusMessage[] {
       case 'RoomLeft':
       case 'RoomLockChanged':
       case 'RoomInvited':
-        return [{ t: 'changed' }];
+        return [position === undefined ? { t: 'changed' } : { t: 'changed', position }];
       case 'RoomOpened':
         return [];
       default: {

@@ -89,9 +89,13 @@ export class RoomLive {
   readonly presence: PresenceLookup = (roomIds) => this.#board.read(roomIds);
 
   /** Publishes what sockets must hear of events appended outside the socket (REST, closer). */
-  async publishEvents(roomId: string, events: readonly RoomEvent[]): Promise<void> {
+  async publishEvents(
+    roomId: string,
+    events: readonly RoomEvent[],
+    position?: string,
+  ): Promise<void> {
     const room = this.#rooms.get(roomId)?.live ?? new LiveRoom(roomId, this.#liveDeps(roomId));
-    await room.publishEvents(events);
+    await room.publishEvents(events, position);
   }
 
   /** Takes over a member's socket: joins them if they are not a member yet, then snapshot. */
@@ -114,7 +118,7 @@ export class RoomLive {
           correlationId: `room-socket:${roomId}`,
           userId,
         });
-        await live.publishEvents(result.events);
+        await live.publishEvents(result.events, result.position);
       }
       await live.snapshot(connection);
       await this.#announce(live, connection);
