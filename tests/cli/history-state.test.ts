@@ -30,8 +30,8 @@ describe.each(backends)('history and state on $name', (backend) => {
   afterAll(() => env.dispose());
 
   it("history --json lists exactly the stream's events", async () => {
-    const { code, out } = await env.cli(['history', stream(), '--json']);
-    expect(code).toBe(0);
+    const { code, out, err } = await env.cli(['history', stream(), '--json']);
+    expect(code, err).toBe(0);
     const listed: { revision: string; type: string; id: string }[] = JSON.parse(out);
     expect(listed.map((e) => [e.revision, e.type, e.id])).toEqual(
       events.map((e) => [e.revision.toString(), e.type, e.id]),
@@ -39,8 +39,8 @@ describe.each(backends)('history and state on $name', (backend) => {
   });
 
   it('history prints a table with one summarised line per event', async () => {
-    const { code, out } = await env.cli(['history', stream()]);
-    expect(code).toBe(0);
+    const { code, out, err } = await env.cli(['history', stream()]);
+    expect(code, err).toBe(0);
     const lines = out.trimEnd().split('\n');
     expect(lines[0]).toMatch(/^REV\s+TIME\s+TYPE\s+USER\s+CORRELATION\s+SUMMARY$/);
     expect(lines.slice(1).map((line) => line.split(/\s+/).slice(0, 3))).toEqual(
@@ -66,8 +66,8 @@ describe.each(backends)('history and state on $name', (backend) => {
 
   it('state --revision folds the events up to that revision', async () => {
     for (const revision of [0, 3, events.length - 1]) {
-      const { code, out } = await env.cli(['state', stream(), '--revision', String(revision)]);
-      expect(code).toBe(0);
+      const { code, out, err } = await env.cli(['state', stream(), '--revision', String(revision)]);
+      expect(code, err).toBe(0);
       const upTo = events.filter((e) => e.revision <= BigInt(revision));
       const expected = fold(screeningDecider, upTo);
       expect(JSON.parse(out)).toEqual({
@@ -85,16 +85,16 @@ describe.each(backends)('history and state on $name', (backend) => {
     const at = events[Math.max(0, boundary - 1)]!.createdAt;
     const upTo = events.filter((e) => e.createdAt <= at);
     expect(upTo.length).toBeLessThan(events.length);
-    const { code, out } = await env.cli(['state', stream(), '--at', at.toISOString()]);
-    expect(code).toBe(0);
+    const { code, out, err } = await env.cli(['state', stream(), '--at', at.toISOString()]);
+    expect(code, err).toBe(0);
     const result = JSON.parse(out);
     expect(result.revision).toBe(upTo.at(-1)!.revision.toString());
     expect(result.state).toEqual(JSON.parse(toJson(fold(screeningDecider, upTo))));
   });
 
   it('state prints a place with its schedule as a plain object', async () => {
-    const { code, out } = await env.cli(['state', `place-${filled.placeId}`]);
-    expect(code).toBe(0);
+    const { code, out, err } = await env.cli(['state', `place-${filled.placeId}`]);
+    expect(code, err).toBe(0);
     const state = JSON.parse(out).state;
     expect(state.status).toBe('active');
     expect(Object.keys(state.screenings).sort()).toEqual([filled.assigned, filled.small].sort());

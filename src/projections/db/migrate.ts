@@ -46,16 +46,39 @@ export const readModelMigrations: MigrationProvider = provider;
  */
 const VANISHED = new Set(['42P01', '42703', '3F000']);
 
+/**
+ * Whether every migration is already recorded in this schema's Kysely migration table. Asked
+ * before the Migrator, which lists every table of every schema to find its own: on a database
+ * shared with other schemas that is slow, and it fails when one of them is dropped meanwhile.
+ */
+async function allApplied(db: Db, schema: string): Promise<boolean> {
+  const table = `"${schema.replaceAll('"', '""')}".${MIGRATION_TABLE}`;
+  const { rows: found } = await sql<{ exists: boolean }>`
+    select to_regclass(${table}) is not null as exists`.execute(db);
+  if (!found[0]?.exists) return false;
+  const { rows } = await sql<{ name: string }>`
+    select name from ${sql.table(`${schema}.${MIGRATION_TABLE}`)}`.execute(db);
+  const applied = new Set(rows.map((row) => row.name));
+  return Object.keys(migrations).every((name) => applied.has(name));
+}
+
+// Kysely's default name for the table recording applied migrations.
+const MIGRATION_TABLE = 'kysely_migration';
+
 /** Brings the read-model schema up to date; throws with the failing migration's error. */
 export async function migrateReadModels(db: Db): Promise<void> {
   await installSearchExtensions(db);
   // Kysely looks for its own tables in every schema unless told which: name ours, or a
   // neighbouring schema's migration tables would be mistaken for this one's.
   const { rows } = await sql<{ schema: string }>`select current_schema() as schema`.execute(db);
+  const schema = rows[0]?.schema ?? 'public';
+  // Every start after the first: nothing to do, and nothing to ask the Migrator.
+  if (await allApplied(db, schema)) return;
   const migrator = new Migrator({
     db,
     provider,
-    migrationTableSchema: rows[0]?.schema ?? 'public',
+    migrationTableSchema: schema,
+    migrationTableName: MIGRATION_TABLE,
   });
   // The migrator still introspects every schema of the database, which fails spuriously when
   // another process drops or swaps a table meanwhile (a rebuild's scratch schema): try again.
