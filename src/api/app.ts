@@ -26,9 +26,9 @@ import { consistency } from './plugins/consistency.js';
 import { idempotency } from './plugins/idempotency.js';
 import { metricsPlugin } from './plugins/metrics-plugin.js';
 import { clientErrorHandler, frameworkErrors, problemDetails } from './plugins/problem-details.js';
-import { ProjectorWatch } from './plugins/projector-watch.js';
 import { protection } from './plugins/protection.js';
 import { ReadModelCache } from './plugins/read-model-cache.js';
+import { ReadModelsPosition } from './plugins/read-models-position.js';
 import { requestIdFor } from './plugins/request-id.js';
 import { routeTable } from './plugins/route-table.js';
 import { stores } from './plugins/stores.js';
@@ -88,8 +88,8 @@ export async function buildApp(
   const tokens = new TokenService(jwtSecret);
   await app.register(authentication, { tokens });
   await app.register(protection, { config });
-  const watch = new ProjectorWatch((a, b) => runtime.store.comparePositions(a, b));
-  await app.register(consistency, { runtime, watch });
+  const readModels = new ReadModelsPosition(runtime);
+  await app.register(consistency, { runtime, readModels });
   await app.register(idempotency, { db: runtime.db, sweepEveryMs: config.IDEMPOTENCY_SWEEP_MS });
   await app.register(realtimePlugin, { config });
   metrics.countOpenSockets(() => app.realtime.sockets.size);
@@ -104,6 +104,9 @@ export async function buildApp(
   const readCache = new ReadModelCache({
     comparePositions: (a, b) => runtime.store.comparePositions(a, b),
   });
+  // The cache follows the projector through what the app knows of the read models' position.
+  readCache.follow(readModels);
+  readModels.onAdvance((position) => readCache.advanced(position));
   const { realtime } = app;
   await app.register(backgroundWork, {
     config,
@@ -111,12 +114,12 @@ export async function buildApp(
     bus: realtime.bus,
     metrics,
     tickets,
-    readCache,
-    watch,
+    readModels,
     billing,
   });
   await app.register(trackingPlugin, { runtime, registry: metrics.registry });
-  const deps = { runtime, tokens, realtime, billing, tickets, tracking: app.tracking, readCache };
+  const { tracking } = app;
+  const deps = { runtime, tokens, realtime, billing, tickets, tracking, readCache, readModels };
   // A projecting-only process (ROLE=project) answers health checks and metrics, nothing else.
   await app.register(config.ROLE === 'project' ? healthRoutes : apiRoutes, deps);
   return app;

@@ -15,8 +15,7 @@ import type { Runtime } from '../runtime.js';
 import type { TicketCodes } from '../tickets/ticket-codes.js';
 import { notificationFanOut } from './notifications/notification-fan-out.js';
 import type { Metrics } from './observability/metrics.js';
-import type { ProjectorWatch } from './plugins/projector-watch.js';
-import type { ReadModelCache } from './plugins/read-model-cache.js';
+import type { ReadModelsPosition } from './plugins/read-models-position.js';
 import type { RealtimeBus } from './realtime/realtime-bus.js';
 
 // Defined beside the reactors that implement it, so they need not import from the API layer.
@@ -79,10 +78,8 @@ export interface BackgroundWorkOptions {
   readonly bus: RealtimeBus;
   readonly metrics: Metrics;
   readonly tickets: TicketCodes;
-  /** Follows the read-models projector, so cached answers end when the read models move. */
-  readonly readCache: ReadModelCache;
-  /** Told of the read-models projector's commits, so reads wait on them instead of polling. */
-  readonly watch: ProjectorWatch;
+  /** Told of the read-models projector's commits (reads wait on them, the read cache empties). */
+  readonly readModels: ReadModelsPosition;
   /** Where the simulated billing service delivers its webhooks: this app's own webhook route. */
   readonly billing: { readonly webhookSecret: string; readonly deliver: WebhookDelivery };
 }
@@ -93,7 +90,7 @@ export interface BackgroundWorkOptions {
  */
 export const backgroundWork = fp(
   async (app: FastifyInstance, options: BackgroundWorkOptions) => {
-    const { config, runtime, readCache, watch } = options;
+    const { config, runtime, readModels } = options;
     const services: BackgroundService[] =
       config.ROLE === 'serve'
         ? []
@@ -101,16 +98,10 @@ export const backgroundWork = fp(
             bus: options.bus,
             metrics: options.metrics,
             tickets: options.tickets,
-            onReadModelsAdvance: (position) => {
-              readCache.advanced(position);
-              watch.advanced(position);
-            },
+            onReadModelsAdvance: (position) => readModels.advanced(position),
           });
     const readModelsProjector = services.find((s) => s instanceof Projector);
-    if (readModelsProjector) {
-      readCache.follow(readModelsProjector);
-      watch.follow(readModelsProjector);
-    }
+    if (readModelsProjector) readModels.follow(readModelsProjector);
     // Simulated webhooks go through this app's webhook route: only a node serving it delivers.
     if (config.ROLE !== 'project' && config.BILLING === 'simulated') {
       const { db, now } = runtime;

@@ -80,7 +80,7 @@ async function withClientSecret(
 }
 
 /** Booking seats, the caller's bookings, and cancelling one. */
-export async function bookingRoutes(app: TypedApp, { runtime }: RouteDeps) {
+export async function bookingRoutes(app: TypedApp, { runtime, readModels }: RouteDeps) {
   app.post(
     '/api/bookings',
     {
@@ -181,7 +181,7 @@ export async function bookingRoutes(app: TypedApp, { runtime }: RouteDeps) {
       // a moment ago (on another node, say): wait for the read models to reach the head first.
       let booking = await findBookingFor(runtime.db, bookingId, userId);
       if (!booking) {
-        await awaitReadModelsAtHead(runtime);
+        await awaitReadModelsAtHead(runtime, readModels);
         booking = await findBookingFor(runtime.db, bookingId, userId);
       }
       if (!booking) throw notFound(bookingId);

@@ -1,20 +1,16 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
-import { waitForPosition } from '../../projections/engine/checkpoints.js';
-import { READ_MODELS_PROJECTOR } from '../../projections/read-models.js';
 import type { Runtime } from '../../runtime.js';
 import { ApiError } from '../api-error.js';
-import type { ProjectorWatch } from './projector-watch.js';
+import type { ReadModelsPosition } from './read-models-position.js';
 import { sessionPositions } from './session-positions.js';
 
 const WAIT_MS = 5_000;
-// While waiting on this process's projector, how often the checkpoints are read all the same.
-const CHECKPOINT_RECHECK_MS = 250;
 
 export interface ConsistencyOptions {
   readonly runtime: Runtime;
-  /** This process's projector, when it runs one: its commits end waits without polling. */
-  readonly watch?: ProjectorWatch;
+  /** Where the read models stand (shared with the routes that wait for them too). */
+  readonly readModels: ReadModelsPosition;
 }
 
 /** Sets `X-Position` on a command's response: the position to wait for before reading. */
@@ -46,7 +42,7 @@ declare module 'fastify' {
  * answer) and that user's later reads and commands wait for it the same way, headers or not.
  */
 export const consistency = fp(async (app: FastifyInstance, options: ConsistencyOptions) => {
-  const { runtime, watch } = options;
+  const { runtime, readModels } = options;
   const sessions = sessionPositions(runtime.config.REDIS_URL, app.log);
   app.decorateRequest('readPosition', undefined);
   app.addHook('onClose', () => sessions.close());
@@ -64,15 +60,16 @@ export const consistency = fp(async (app: FastifyInstance, options: ConsistencyO
       remembered !== undefined && isPosition(runtime, remembered) ? remembered : undefined;
     const wanted = latest(runtime, asked, session);
     request.readPosition = wanted;
-    // Most requests find the read models already there: one checkpoint read, no head lookup.
-    if (wanted === undefined || (await readModelsReached(runtime, watch, wanted, 0))) return;
+    // Most requests find the read models already there: no head lookup, and no query at all
+    // where this process runs the active projector.
+    if (wanted === undefined || (await readModels.reached(wanted, 0))) return;
     const head = await runtime.store.headPosition();
     if (asked !== undefined && !atOrBefore(runtime, asked, head)) {
       throw new ApiError('invalid_position', 'X-Min-Position is beyond the last event');
     }
     // A remembered position past the head belongs to a database Redis outlived: not worth a wait.
     const target = latest(runtime, asked, atOrBefore(runtime, session, head) ? session : undefined);
-    if (target !== undefined && !(await readModelsReached(runtime, watch, target, WAIT_MS))) {
+    if (target !== undefined && !(await readModels.reached(target, WAIT_MS))) {
       throw lagging();
     }
   });
@@ -82,9 +79,12 @@ export const consistency = fp(async (app: FastifyInstance, options: ConsistencyO
  * For a command that finds its target through a read model and missed it: waits until the read
  * models hold every event written so far, so a miss that remains is a real 404.
  */
-export async function awaitReadModelsAtHead(runtime: Runtime): Promise<void> {
+export async function awaitReadModelsAtHead(
+  runtime: Runtime,
+  readModels: ReadModelsPosition,
+): Promise<void> {
   const head = await runtime.store.headPosition();
-  if (head !== undefined && !(await readModelsPassed(runtime, head, WAIT_MS))) throw lagging();
+  if (head !== undefined && !(await readModels.reached(head, WAIT_MS))) throw lagging();
 }
 
 /** A read's valid `X-Min-Position`; commands and webhooks ignore the header. */
@@ -96,38 +96,6 @@ function minPositionOf(request: FastifyRequest, runtime: Runtime): string | unde
     throw new ApiError('invalid_position', 'X-Min-Position is not a position this server issued');
   }
   return header;
-}
-
-/**
- * Whether the read models have reached `position`, waiting up to `timeoutMs`. When this
- * process runs the active projector, its own commits answer without a query, and a wait ends at
- * the commit that reaches the position instead of at the next poll of the checkpoints.
- */
-async function readModelsReached(
-  runtime: Runtime,
-  watch: ProjectorWatch | undefined,
-  position: string,
-  timeoutMs: number,
-): Promise<boolean> {
-  if (watch?.passed(position)) return true;
-  const deadline = Date.now() + timeoutMs;
-  for (let first = true; ; first = false) {
-    // A projector that is tracked here has not reached it: its checkpoint would say the same.
-    const ask = !(first && watch?.tracking);
-    if (ask && (await readModelsPassed(runtime, position, 0))) return true;
-    const left = deadline - Date.now();
-    if (left <= 0) return false;
-    if (!watch?.active) return readModelsPassed(runtime, position, left);
-    // The checkpoints are read again now and then: the projector may have lost its lock.
-    await watch.nextCommit(Math.min(left, CHECKPOINT_RECHECK_MS));
-    if (watch.passed(position)) return true;
-  }
-}
-
-function readModelsPassed(runtime: Runtime, position: string, timeoutMs: number) {
-  return waitForPosition(runtime.db, runtime.store, [READ_MODELS_PROJECTOR], position, {
-    timeoutMs,
-  });
 }
 
 function lagging(): ApiError {

@@ -39,9 +39,9 @@ const tags = ['rooms'];
 const security = [{ bearer: [] }];
 
 /** The REST side of watch-together rooms; the room socket is in room-socket-routes. */
-export async function roomRoutes(app: TypedApp, { runtime, realtime }: RouteDeps) {
+export async function roomRoutes(app: TypedApp, { runtime, realtime, readModels }: RouteDeps) {
   const { db, commands, config } = runtime;
-  const live = new RoomLive(runtime, realtime, app.log, {
+  const live = new RoomLive(runtime, realtime, readModels, app.log, {
     silentMs: config.ROOM_SILENT_MS,
     bufferWaitMs: config.ROOM_BUFFER_WAIT_MS,
     firstLoadWaitMs: config.ROOM_FIRST_LOAD_WAIT_MS,

@@ -12,6 +12,7 @@ import { notificationRoutes } from '../notifications/notification-routes.js';
 import { healthRoutes } from '../observability/health-routes.js';
 import { placeRoutes } from '../places/place-routes.js';
 import type { ReadModelCache } from '../plugins/read-model-cache.js';
+import type { ReadModelsPosition } from '../plugins/read-models-position.js';
 import type { Realtime } from '../realtime/realtime.js';
 import { roomRoutes } from '../rooms/room-routes.js';
 import { screeningRoutes } from '../screenings/screening-routes.js';
@@ -39,6 +40,8 @@ export interface RouteDeps {
   readonly tracking?: GroupCommit;
   /** Answers of hot read-model queries, kept while the read models stay where they are. */
   readonly readCache?: ReadModelCache;
+  /** Where the read models stand: what waits for them waits here. */
+  readonly readModels: ReadModelsPosition;
 }
 
 /** Registers every route of the public contract. */

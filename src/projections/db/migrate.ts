@@ -46,24 +46,24 @@ export const readModelMigrations: MigrationProvider = provider;
  */
 const VANISHED = new Set(['42P01', '42703', '3F000']);
 
+// Kysely's default name for the table recording applied migrations.
+const MIGRATION_TABLE = 'kysely_migration';
+
 /**
  * Whether every migration is already recorded in this schema's Kysely migration table. Asked
  * before the Migrator, which lists every table of every schema to find its own: on a database
  * shared with other schemas that is slow, and it fails when one of them is dropped meanwhile.
  */
 async function allApplied(db: Db, schema: string): Promise<boolean> {
-  const table = `"${schema.replaceAll('"', '""')}".${MIGRATION_TABLE}`;
   const { rows: found } = await sql<{ exists: boolean }>`
-    select to_regclass(${table}) is not null as exists`.execute(db);
+    select exists (select 1 from pg_catalog.pg_tables
+      where schemaname = ${schema} and tablename = ${MIGRATION_TABLE}) as exists`.execute(db);
   if (!found[0]?.exists) return false;
   const { rows } = await sql<{ name: string }>`
     select name from ${sql.table(`${schema}.${MIGRATION_TABLE}`)}`.execute(db);
   const applied = new Set(rows.map((row) => row.name));
   return Object.keys(migrations).every((name) => applied.has(name));
 }
-
-// Kysely's default name for the table recording applied migrations.
-const MIGRATION_TABLE = 'kysely_migration';
 
 /** Brings the read-model schema up to date; throws with the failing migration's error. */
 export async function migrateReadModels(db: Db): Promise<void> {

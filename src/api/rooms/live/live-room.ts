@@ -17,8 +17,7 @@ import {
 } from '../../../domain/room/index.js';
 import type { EventStore } from '../../../eventstore/event-store.js';
 import type { Db } from '../../../projections/db/database.js';
-import { waitForPosition } from '../../../projections/engine/checkpoints.js';
-import { READ_MODELS_PROJECTOR } from '../../../projections/read-models.js';
+import type { ReadModelsPosition } from '../../plugins/read-models-position.js';
 import { listMessages } from '../room-queries.js';
 import { factsOf, knownPresence, presentRoom } from '../room-views.js';
 import { busMessagesFor, type ChatMessageView, type RoomBusMessage } from './room-bus-messages.js';
@@ -43,6 +42,8 @@ export interface LiveRoomDeps {
   publish(message: RoomBusMessage): void | Promise<void>;
   /** Server time for the timeline (the runtime's clock). */
   now(): Date;
+  /** Where the read models stand: what a socket is sent next may be read from them. */
+  readonly readModels: ReadModelsPosition;
 }
 
 type Control = Extract<RoomClientMessage, { type: 'control' }>;
@@ -231,9 +232,7 @@ export class LiveRoom {
    */
   async #readModelsAt(position: string | undefined, what: string): Promise<void> {
     if (position === undefined) return;
-    const { db, store } = this.deps;
-    const timeoutMs = READ_MODELS_WAIT_MS;
-    if (!(await waitForPosition(db, store, [READ_MODELS_PROJECTOR], position, { timeoutMs }))) {
+    if (!(await this.deps.readModels.reached(position, READ_MODELS_WAIT_MS))) {
       this.deps.log.warn({ roomId: this.roomId }, `${what} sent before the read models caught up`);
     }
   }
@@ -242,7 +241,7 @@ export class LiveRoom {
    * The chat history comes from the read models, which trail the log: a message relayed to the
    * room just before a member joined reached neither their socket (not open yet) nor, maybe,
    * the history. So the snapshot waits for the read models to pass the newest message relayed
-   * here — briefly: past CHAT_HISTORY_WAIT_MS it goes out with the history as it stands.
+   * here, briefly (see `#readModelsAt`).
    */
   async #recentChat(): Promise<ChatMessageView[] | null> {
     await this.#readModelsAt(this.#lastChatPosition, 'chat history');
@@ -391,8 +390,10 @@ export class LiveRoom {
     }
   }
 
-  /** Publishes what the sockets must hear of appended events. */
-  /** `position`: where the events' command left the log (its result's position). */
+  /**
+   * Publishes what the sockets must hear of appended events; `position` is where their command
+   * left the log (its result's position).
+   */
   async publishEvents(events: readonly RoomEvent[], position?: string): Promise<void> {
     for (const message of busMessagesFor(events, position)) await this.deps.publish(message);
   }

@@ -4,6 +4,7 @@ import type { WebSocket } from 'ws';
 import { setRoomMembership } from '../../../commands/room-commands.js';
 import type { RoomEvent } from '../../../domain/room/index.js';
 import type { Runtime } from '../../../runtime.js';
+import type { ReadModelsPosition } from '../../plugins/read-models-position.js';
 import type { RealtimeBus } from '../../realtime/realtime-bus.js';
 import type { SocketHub } from '../../realtime/socket-hub.js';
 import type { MemberPresence, PresenceLookup } from '../room-views.js';
@@ -66,6 +67,7 @@ export class RoomLive {
   constructor(
     private readonly runtime: Runtime,
     realtime: RoomRealtime,
+    private readonly readModels: ReadModelsPosition,
     private readonly log: FastifyBaseLogger,
     private readonly options: RoomLiveOptions,
   ) {
@@ -210,6 +212,7 @@ export class RoomLive {
       db,
       log: this.log,
       now,
+      readModels: this.readModels,
       budget: { bufferWaitMs, firstLoadWaitMs },
       publish: (message: RoomBusMessage) => this.bus.publish(roomTopic(roomId), message),
     };

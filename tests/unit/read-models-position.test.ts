@@ -1,12 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { ProjectorWatch } from '../../src/api/plugins/projector-watch.js';
+import { ReadModelsPosition } from '../../src/api/plugins/read-models-position.js';
+import type { Db } from '../../src/projections/db/database.js';
 
 const compare = (a: string, b: string) => Number(BigInt(a) - BigInt(b));
+// What it learns from the projector needs no database (the checkpoint path is tested end to
+// end: tests/e2e/session-consistency.test.ts).
+const position = () =>
+  new ReadModelsPosition({ db: undefined as unknown as Db, store: { comparePositions: compare } });
 
-describe('ProjectorWatch', () => {
+describe('ReadModelsPosition, from the projector in this process', () => {
   it('knows a position only from the commits of an active projector', () => {
     const projector = { active: false };
-    const watch = new ProjectorWatch(compare);
+    const watch = position();
     expect(watch.passed('1')).toBeUndefined();
     watch.follow(projector);
     watch.advanced('5');
@@ -19,7 +24,7 @@ describe('ProjectorWatch', () => {
   });
 
   it('does not track before the projector has committed since it started', () => {
-    const watch = new ProjectorWatch(compare);
+    const watch = position();
     watch.follow({ active: true });
     expect(watch.active).toBe(true);
     expect(watch.tracking).toBe(false);
@@ -27,7 +32,7 @@ describe('ProjectorWatch', () => {
   });
 
   it('wakes a waiter at the next commit, and one that waits too long at its deadline', async () => {
-    const watch = new ProjectorWatch(compare);
+    const watch = position();
     watch.follow({ active: true });
     const started = Date.now();
     const woken = watch.nextCommit(5_000);
