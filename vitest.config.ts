@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config';
+import { scratchRoot } from './tests/support/scratch-root.js';
 
 export default defineConfig({
   test: {
@@ -6,6 +7,8 @@ export default defineConfig({
     // Builds the web client (web/dist) when it is missing or stale: the API serves it at `/`.
     // A folder for PGlite templates: tests copy a migrated database instead of creating one.
     globalSetup: ['tests/support/build-web.ts', 'tests/support/pglite-templates-dir.ts'],
+    // Every `tmpdir()` of the tests and of the processes they start: memory-backed when it can.
+    env: { TMPDIR: scratchRoot() },
     testTimeout: 30_000,
     hookTimeout: 30_000,
     // Two cores: more workers only fight over the CPU with PostgreSQL.

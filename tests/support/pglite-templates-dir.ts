@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
+import { scratchRoot } from './scratch-root.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -15,7 +15,7 @@ declare module 'vitest' {
  * first use (tests/support/pglite-template.ts), removed when the run ends.
  */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
-  const dir = await mkdtemp(join(tmpdir(), 'cowatch-pglite-templates-'));
+  const dir = await mkdtemp(join(scratchRoot(), 'cowatch-pglite-templates-'));
   project.provide('pgliteTemplates', dir);
   return () => rm(dir, { recursive: true, force: true });
 }
