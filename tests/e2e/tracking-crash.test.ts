@@ -114,6 +114,7 @@ describe.skipIf(!databaseUrl)('tracking survives a crash (SIGKILL during a load)
     const first = server;
     const sent: string[][] = [];
     const acked = new Set<string>();
+    let settled = 0;
     let killed = false;
     // Bounded load: each client sends batches back to back until the server dies (≤ 400 each).
     const client = async () => {
@@ -121,6 +122,7 @@ describe.skipIf(!databaseUrl)('tracking survives a crash (SIGKILL during a load)
         const ids = Array.from({ length: BATCH }, () => randomUUID());
         sent.push(ids);
         const status = await post(first.base, ids);
+        settled += 1;
         if (status === 202) for (const id of ids) acked.add(id);
       }
     };
@@ -131,12 +133,15 @@ describe.skipIf(!databaseUrl)('tracking survives a crash (SIGKILL during a load)
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
     const exited = once(first.child, 'exit');
+    // Requests sent and not yet settled when the kill goes out: the kill lands during the load.
+    // (Counting the batches never answered afterwards is not the same: on a loaded machine the
+    // server may still answer every request in flight between the signal and its death.)
+    const inFlightAtKill = sent.length - settled;
     first.child.kill('SIGKILL');
     killed = true;
     await exited;
     await load;
     expect(acked.size, first.output()).toBeGreaterThanOrEqual(2_000);
-    const unanswered = sent.filter((ids) => !acked.has(ids[0] ?? '')).length;
 
     const stored = async () => {
       // Only the load's events: the server also records the catalogue's `film_added` facts.
@@ -183,7 +188,6 @@ describe.skipIf(!databaseUrl)('tracking survives a crash (SIGKILL during a load)
     expect(final).toEqual({ total: everyId, distinct: everyId });
     expect(duplicates).toBe(afterCrash.total);
     expect(accepted).toBe(everyId - afterCrash.total);
-    // The kill landed during the load: requests in flight then were never answered.
-    expect(unanswered).toBeGreaterThan(0);
+    expect(inFlightAtKill).toBeGreaterThan(0);
   }, 240_000);
 });
