@@ -8,7 +8,8 @@ import { RedisBus, topicChannel } from '../../src/api/realtime/redis-bus.js';
 import { until } from '../support/notification-socket.js';
 import { RedisProxy } from '../support/redis-proxy.js';
 
-const redisUrl = process.env.REDIS_URL;
+// Unset or empty: no Redis here (an empty URL is what `REDIS_URL=` in a shell gives).
+const redisUrl = process.env.REDIS_URL || undefined;
 const log = pino({ level: 'silent' });
 const topic = (kind: string) => `${kind}:${randomUUID()}`;
 

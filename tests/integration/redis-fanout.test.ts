@@ -6,7 +6,8 @@ import { databaseUrl } from '../support/postgres.js';
 import { RedisProxy } from '../support/redis-proxy.js';
 import { createBooking, createScreening } from '../support/screenings.js';
 
-const redisUrl = process.env.REDIS_URL;
+// Unset or empty: no Redis here (an empty URL is what `REDIS_URL=` in a shell gives).
+const redisUrl = process.env.REDIS_URL || undefined;
 
 /** A free general-admission screening hosted by `host`, created through `t`. */
 const freeScreening = async (t: TestApp, host: TestUser) => (await createScreening(t, host)).id;

@@ -5,7 +5,8 @@ import { listen } from '../support/notification-socket.js';
 import { databaseUrl } from '../support/postgres.js';
 import { type RoomServerMessage, RoomSocket } from '../support/room-socket.js';
 
-const redisUrl = process.env.REDIS_URL;
+// Unset or empty: no Redis here (an empty URL is what `REDIS_URL=` in a shell gives).
+const redisUrl = process.env.REDIS_URL || undefined;
 const PER_NODE = 5;
 const CONTROLS_PER_NODE = 10;
 

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 
-/** The PostgreSQL the integration tests use, or undefined when they must be skipped. */
-export const databaseUrl: string | undefined = process.env.DATABASE_URL;
+/** The PostgreSQL the integration tests use, or undefined (unset or empty) when they must be skipped. */
+export const databaseUrl: string | undefined = process.env.DATABASE_URL || undefined;
 
 /** A fresh schema and a pool whose connections see only it. */
 export interface TestSchema {
