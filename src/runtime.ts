@@ -7,7 +7,6 @@ import { type CommandContext, createCommandContext } from './commands/command-co
 import type { CommandObserver } from './commands/decider-handler.js';
 import type { Config } from './config.js';
 import type { EventStore } from './eventstore/event-store.js';
-import { EventStoreDbEventStore } from './eventstore/eventstoredb/eventstoredb-event-store.js';
 import { PostgresEventStore } from './eventstore/postgres/postgres-event-store.js';
 import { readModelsOnPglite, readModelsOnPool } from './projections/db/connect.js';
 import { DataDirError, lockDataDir } from './projections/db/data-dir-lock.js';
@@ -69,7 +68,7 @@ export async function openRuntime(config: Config, options: RuntimeOptions = {}):
     },
   };
   const commands = createCommandContext(store, { now, holdSeconds: config.HOLD_TTL, observer });
-  const billing = createBillingProvider(config, db);
+  const billing = await createBillingProvider(config, db);
   const observeCommands = (o: CommandObserver) => observers.push(o);
   return { config, store, db, commands, billing, now, observeCommands, close };
 }
@@ -103,8 +102,11 @@ async function withStores(
   sqlStore: () => Promise<EventStore>,
   closeDatabase: () => Promise<void>,
 ): Promise<Stores> {
+  // Loaded only when configured: its gRPC client is 0.1 s of start-up every CLI call would pay.
   const store = config.EVENTSTORE_URL
-    ? new EventStoreDbEventStore(config.EVENTSTORE_URL)
+    ? new (
+        await import('./eventstore/eventstoredb/eventstoredb-event-store.js')
+      ).EventStoreDbEventStore(config.EVENTSTORE_URL)
     : await sqlStore();
   return {
     store,

@@ -1,12 +1,8 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCommandContext } from '../../src/commands/command-context.js';
 import { HoldExpiryScheduler } from '../../src/projections/reactors/hold-expiry.js';
 import { registerUser, startTestApp, type TestApp, type TestUser } from '../support/app.js';
-import { databaseUrl } from '../support/postgres.js';
 import { createScreening } from '../support/screenings.js';
 
 interface Booking {
@@ -181,17 +177,11 @@ describe('tick()', () => {
 });
 
 describe('restart', () => {
-  let dataDir: string | undefined;
   let restarted: TestApp | undefined;
-  afterAll(async () => {
-    await restarted?.close();
-    if (dataDir) await rm(dataDir, { recursive: true, force: true });
-  });
+  afterAll(async () => restarted?.close());
 
   it('expires on start a hold that fell due while the app was down', async () => {
-    // PGlite keeps its data in a folder the second app opens; PostgreSQL keeps the schema.
-    dataDir = databaseUrl ? undefined : await mkdtemp(join(tmpdir(), 'cowatch-expiry-'));
-    const first = await startTestApp({ ...QUIET, ...(dataDir ? { DATA_DIR: dataDir } : {}) });
+    const first = await startTestApp(QUIET);
     const [host, user] = [await registerUser(first.app, 'Host'), await registerUser(first.app)];
     const held = await book(first, user, await screening(first, host), { row: 2, number: 1 });
     await first.stop();

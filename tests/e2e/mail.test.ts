@@ -1,7 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { FastifyInstance } from 'fastify';
 import { type ParsedMail, simpleParser } from 'mailparser';
@@ -13,7 +10,6 @@ import { waitForPosition } from '../../src/projections/engine/checkpoints.js';
 import { TicketCodes } from '../../src/tickets/ticket-codes.js';
 import { localTime } from '../../src/tickets/ticket-view.js';
 import { registerUser, startTestApp, type TestApp, type TestUser } from '../support/app.js';
-import { databaseUrl } from '../support/postgres.js';
 import { createBooking, createScreening } from '../support/screenings.js';
 
 vi.setConfig({ testTimeout: 60_000, hookTimeout: 60_000 });
@@ -86,7 +82,6 @@ function addressOf(mail: ParsedMail): string | undefined {
 
 let inbox: Inbox;
 let smtpUrl: string;
-let dataDir: string | undefined;
 let t: TestApp;
 let app: FastifyInstance;
 let host: TestUser;
@@ -94,13 +89,10 @@ let host: TestUser;
 beforeAll(async () => {
   inbox = new Inbox();
   smtpUrl = await inbox.listen();
-  // PGlite keeps its data in a folder a restarted app opens; PostgreSQL keeps the schema.
-  dataDir = databaseUrl ? undefined : await mkdtemp(join(tmpdir(), 'cowatch-mail-'));
   t = await startTestApp({
     SMTP_URL: smtpUrl,
     TICKET_KEYS,
     DEFAULT_TIME_ZONE: TIME_ZONE,
-    ...(dataDir ? { DATA_DIR: dataDir } : {}),
   });
   app = t.app;
   host = await registerUser(app, 'Host');
@@ -108,7 +100,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await t?.close();
   await inbox?.close();
-  if (dataDir) await rm(dataDir, { recursive: true, force: true });
 });
 
 const screening = (amount = 0) =>
