@@ -11,7 +11,8 @@ export default defineConfig({
     env: { TMPDIR: scratchRoot() },
     testTimeout: 30_000,
     hookTimeout: 30_000,
-    // Two cores: more workers only fight over the CPU with PostgreSQL.
+    // Two cores: a third worker gained ~6 % (146–152 s against 159 s) while oversubscribing the
+    // CPU the tests with short waits for the read models depend on; not worth the flakes.
     maxWorkers: 2,
     // A worker keeps its modules from one test file to the next instead of importing the app
     // anew for each (import time summed over the files: 62 s → 9 s; the suite 200 s → 165 s).

@@ -1,6 +1,3 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { expect } from 'vitest';
 import { run } from '../../src/cli/main.js';
@@ -11,7 +8,7 @@ import { Projector } from '../../src/projections/engine/projector.js';
 import { READ_MODELS_PROJECTOR, readModelProjections } from '../../src/projections/read-models.js';
 import type { Runtime } from '../../src/runtime.js';
 import { openRuntime } from '../../src/runtime.js';
-import { copyDataDir, fillWithMigratedDatabase } from '../support/pglite-template.js';
+import { newDataDir } from '../support/pglite-template.js';
 import { createTestSchema, databaseUrl } from '../support/postgres.js';
 
 /** What one CLI run printed and returned. */
@@ -74,9 +71,8 @@ function envOf(env: Record<string, string>, dispose: () => Promise<void>): CliEn
 
 /** A new DATA_DIR holding a copy of `from`'s database (a migrated one when unset). */
 async function pgliteEnv(from?: string): Promise<CliEnv> {
-  const dir = await mkdtemp(join(tmpdir(), 'cowatch-cli-'));
-  await (from === undefined ? fillWithMigratedDatabase(dir) : copyDataDir(from, dir));
-  return envOf({ DATA_DIR: dir }, () => rm(dir, { recursive: true, force: true }));
+  const dir = await newDataDir(from);
+  return envOf({ DATA_DIR: dir.path }, dir.remove);
 }
 
 const pglite: Backend = {

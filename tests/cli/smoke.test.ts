@@ -1,13 +1,13 @@
 import { execFile } from 'node:child_process';
-import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { hostname, tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import { openRuntime } from '../../src/runtime.js';
-import { fillWithMigratedDatabase } from '../support/pglite-template.js';
+import { type DataDir, newDataDir } from '../support/pglite-template.js';
 import { Clock, fillStore } from './fixture.js';
 
 const exec = promisify(execFile);
@@ -16,26 +16,25 @@ const root = fileURLToPath(new URL('../..', import.meta.url));
 vi.setConfig({ testTimeout: 120_000, hookTimeout: 60_000 });
 
 describe('the cowatch executable', () => {
-  let dataDir: string;
+  let data: DataDir;
   let stream: string;
 
   beforeAll(async () => {
-    dataDir = await mkdtemp(join(tmpdir(), 'cowatch-bin-'));
-    await fillWithMigratedDatabase(dataDir);
+    data = await newDataDir();
     const clock = new Clock();
-    const runtime = await openRuntime(loadConfig({ DATA_DIR: dataDir }), { now: clock.now });
+    const runtime = await openRuntime(loadConfig({ DATA_DIR: data.path }), { now: clock.now });
     try {
       stream = `screening-${(await fillStore(runtime.commands, clock)).assigned}`;
     } finally {
       await runtime.close();
     }
   });
-  afterAll(() => rm(dataDir, { recursive: true, force: true }));
+  afterAll(() => data.remove());
 
   const cowatch = (...args: string[]) =>
     exec('node', ['bin/cowatch.js', ...args], {
       cwd: root,
-      env: { PATH: process.env.PATH, DATA_DIR: dataDir },
+      env: { PATH: process.env.PATH, DATA_DIR: data.path },
     });
 
   it('prints its help', async () => {
@@ -56,7 +55,7 @@ describe('the cowatch executable', () => {
 
   it("refuses a data folder another process has open, naming it; takes over a dead one's lock", async () => {
     // This test process opens the folder, as `npm start` would.
-    const running = await openRuntime(loadConfig({ DATA_DIR: dataDir }));
+    const running = await openRuntime(loadConfig({ DATA_DIR: data.path }));
     try {
       const refused = await cowatch('history', stream).then(
         () => undefined,
@@ -71,20 +70,19 @@ describe('the cowatch executable', () => {
     // A lock whose process died (kill -9, a crash) does not keep the folder shut.
     const dead = await exec('node', ['-e', 'process.stdout.write(String(process.pid))']);
     await writeFile(
-      join(dataDir, 'cowatch.lock'),
+      join(data.path, 'cowatch.lock'),
       JSON.stringify({ pid: Number(dead.stdout), host: hostname(), command: 'npm start' }),
     );
     expect((await cowatch('history', stream)).stdout).toContain('ScreeningScheduled');
   });
 
   it('says clearly that a damaged data folder cannot be opened', async () => {
-    const broken = await mkdtemp(join(tmpdir(), 'cowatch-broken-'));
+    const broken = await newDataDir(data.path);
     try {
-      await cp(dataDir, broken, { recursive: true });
-      await writeFile(join(broken, 'pglite', 'global', 'pg_control'), 'not a control file');
+      await writeFile(join(broken.path, 'pglite', 'global', 'pg_control'), 'not a control file');
       const failed = await exec('node', ['bin/cowatch.js', 'history', stream], {
         cwd: root,
-        env: { PATH: process.env.PATH, DATA_DIR: broken },
+        env: { PATH: process.env.PATH, DATA_DIR: broken.path },
       }).then(
         () => undefined,
         (error: { code: number; stderr: string }) => error,
@@ -92,7 +90,7 @@ describe('the cowatch executable', () => {
       expect(failed?.code).toBe(2);
       expect(failed?.stderr).toMatch(/cannot be opened .*probably damaged/);
     } finally {
-      await rm(broken, { recursive: true, force: true });
+      await broken.remove();
     }
   });
 

@@ -1,6 +1,3 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SimulatedBilling } from '../../src/billing/simulated-billing.js';
 import { StripeBilling } from '../../src/billing/stripe-billing.js';
@@ -8,15 +5,14 @@ import { loadConfig } from '../../src/config.js';
 import { EventStoreDbEventStore } from '../../src/eventstore/eventstoredb/eventstoredb-event-store.js';
 import { PostgresEventStore } from '../../src/eventstore/postgres/postgres-event-store.js';
 import { openRuntime, type Runtime } from '../../src/runtime.js';
-import { fillWithMigratedDatabase } from '../support/pglite-template.js';
+import { newDataDir } from '../support/pglite-template.js';
 
 /** Opens a runtime on a PGlite folder of its own with `env`, hands it to `check`, cleans up. */
 async function withRuntimeOf(env: Record<string, string>, check: (runtime: Runtime) => void) {
-  const dataDir = await mkdtemp(join(tmpdir(), 'cowatch-runtime-'));
+  const dataDir = await newDataDir();
   try {
-    await fillWithMigratedDatabase(dataDir);
     const runtime = await openRuntime(
-      loadConfig({ LOG_LEVEL: 'silent', DATA_DIR: dataDir, ...env }),
+      loadConfig({ LOG_LEVEL: 'silent', DATA_DIR: dataDir.path, ...env }),
     );
     try {
       check(runtime);
@@ -24,7 +20,7 @@ async function withRuntimeOf(env: Record<string, string>, check: (runtime: Runti
       await runtime.close();
     }
   } finally {
-    await rm(dataDir, { recursive: true, force: true });
+    await dataDir.remove();
   }
 }
 

@@ -1,11 +1,8 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { type BuildAppOptions, buildApp } from '../../src/api/app.js';
 import { type Config, loadConfig } from '../../src/config.js';
 import { openRuntime, type Runtime } from '../../src/runtime.js';
-import { fillWithMigratedDatabase } from './pglite-template.js';
+import { newDataDir } from './pglite-template.js';
 import { createTestSchema, databaseUrl, type TestSchema } from './postgres.js';
 
 /** A running app on its own database: PostgreSQL (own schema) when DATABASE_URL is set, else PGlite in a folder of its own. */
@@ -64,10 +61,9 @@ export async function startTestApp(
     } else if (!databaseUrl && env.DATA_DIR === undefined) {
       // A folder, not memory: a restart (`restartOf`) finds the data again. Filled from the
       // migrated template: a new in-memory PGlite runs initdb, 2.5 s of CPU per app.
-      const folder = await mkdtemp(join(tmpdir(), 'cowatch-app-'));
-      await fillWithMigratedDatabase(folder);
-      dataDir = folder;
-      drop = () => rm(folder, { recursive: true, force: true });
+      const folder = await newDataDir();
+      dataDir = folder.path;
+      drop = folder.remove;
     }
     config = loadConfig({
       LOG_LEVEL: 'silent',
